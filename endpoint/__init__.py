@@ -1,0 +1,26 @@
+"""The web application: SPARQL 1.1 Protocol and Linked Data over the built graph."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from graph_builder import paths
+
+from . import health, sparql
+from .config import Config
+from .engine import Engine, open_engine
+from .errors import register_error_handlers
+
+
+def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:
+    """Application factory: load the build once into the engine and register the blueprints."""
+    config = config or Config.load()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
+    app.extensions["bkg_config"] = config
+    app.extensions["bkg_engine"] = engine or open_engine(config.engine, config.build_dir)
+    app.extensions["bkg_manifest"] = health.read_manifest(config.build_dir / paths.MANIFEST_FILE)
+    register_error_handlers(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
+    return app

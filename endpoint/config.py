@@ -1,0 +1,55 @@
+"""Endpoint configuration: defaults, then BKG_* environment variables, then explicit arguments."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from graph_builder import paths
+
+from .engine import ENGINES
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    build_dir: Path = paths.BUILD_DIR
+    engine: str = "oxigraph"
+    max_body_bytes: int = 1_000_000
+
+    @classmethod
+    def load(cls, **overrides) -> Config:
+        """Defaults, then BKG_<NAME> from the environment, then overrides; validated."""
+        values = {}
+        for field in fields(cls):
+            env = os.environ.get(f"BKG_{field.name.upper()}")
+            if env is not None:
+                values[field.name] = env
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        config = replace(cls(), **{k: _coerce(cls, k, v) for k, v in values.items()})
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        if self.engine not in ENGINES:
+            raise ConfigError(f"BKG_ENGINE: unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
+        if self.max_body_bytes <= 0:
+            raise ConfigError("BKG_MAX_BODY_BYTES must be a positive number of bytes")
+
+
+def _coerce(cls, name: str, value):
+    kind = {f.name: f.type for f in fields(cls)}.get(name)
+    if kind is None:
+        raise ConfigError(f"unknown setting {name!r}")
+    try:
+        if kind in ("int", int):
+            return int(value)
+        if kind in ("Path", Path):
+            return Path(value)
+        return str(value)
+    except ValueError as exc:
+        raise ConfigError(f"BKG_{name.upper()}: {value!r} is not a valid {kind}") from exc

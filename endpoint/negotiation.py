@@ -1,0 +1,58 @@
+"""Content negotiation: which serialisation a client gets, by Accept or a format override."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from werkzeug.datastructures import MIMEAccept
+
+from .errors import not_acceptable
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str  # short name for ?format=
+    media_type: str
+    aliases: tuple[str, ...] = ()
+
+
+RESULT_FORMATS = (  # SELECT and ASK; the first is the default
+    Format("json", "application/sparql-results+json", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values"),
+)
+GRAPH_FORMATS = (  # CONSTRUCT and DESCRIBE; the first is the default
+    Format("turtle", "text/turtle", ("application/x-turtle", "ttl")),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt")),
+    Format("rdfxml", "application/rdf+xml", ("rdf", "xml", "application/xml")),
+    Format("jsonld", "application/ld+json", ("json", "application/json")),
+    Format("nquads", "application/n-quads", ("nq",)),
+    Format("trig", "application/trig"),
+)
+
+
+def choose_format(formats: tuple[Format, ...], accept: MIMEAccept, override: str | None = None) -> Format:
+    """Pick the format: an explicit override wins, then Accept; 406 naming the choices otherwise."""
+    if override:
+        wanted = override.strip().lower()
+        for fmt in formats:
+            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
+                return fmt
+        raise not_acceptable(f"format {override!r} is not available here; choose one of {describe(formats)}")
+    if not accept or not accept.values() or all(value in ("*/*", "") for value in accept.values()):
+        return formats[0]
+    offered: dict[str, Format] = {}
+    for fmt in formats:
+        offered.setdefault(fmt.media_type, fmt)
+        for alias in fmt.aliases:
+            if "/" in alias:
+                offered.setdefault(alias, fmt)
+    best = accept.best_match(list(offered))
+    if best is None:
+        raise not_acceptable(f"none of the requested types can be produced; choose one of {describe(formats)}")
+    return offered[best]
+
+
+def describe(formats: tuple[Format, ...]) -> str:
+    return ", ".join(f"{fmt.media_type} (format={fmt.name})" for fmt in formats)

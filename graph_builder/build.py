@@ -1,0 +1,182 @@
+"""The build pipeline: read -> map -> reason -> rules -> checks -> write build/ atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, URIRef
+
+from . import __version__, paths
+from .checks import run_checks
+from .mapping import map_sources
+from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from .ontology import load_turtle, ontology_files
+from .reasoning import apply_rules, owl_closure
+from .sources import DataError, Sources, read_sources
+
+Report = Callable[[str], None]
+
+
+@dataclass
+class Inputs:
+    """Where a build reads from."""
+
+    data_dir: Path = paths.DATA_DIR
+    ontology_dir: Path = paths.ONTOLOGY_DIR
+    checks_dir: Path = paths.QUERIES_DIR / "checks"
+
+    def files(self) -> list[Path]:
+        found = paths.input_files(self.data_dir, self.ontology_dir)
+        return found + sorted(self.checks_dir.glob("*.rq"))
+
+    def digest(self) -> str:
+        """A hash of every input file's name and content: same inputs, same hash."""
+        sha = hashlib.sha256()
+        for path in self.files():
+            sha.update(str(path.name).encode())
+            sha.update(b"\0")
+            sha.update(path.read_bytes())
+        return sha.hexdigest()
+
+
+@dataclass
+class Result:
+    """What a build produced, kept in memory for callers (tests, the CLI)."""
+
+    graphs: dict[URIRef, Graph]
+    manifest: dict = field(default_factory=dict)
+
+
+class _Timer:
+    def __init__(self, report: Report):
+        self.report = report
+        self.steps: dict[str, float] = {}
+
+    @contextmanager
+    def step(self, name: str, what: str):
+        self.report(f"{name:>7}: {what} ...")
+        start = time.perf_counter()
+        yield
+        elapsed = time.perf_counter() - start
+        self.steps[name] = round(elapsed, 3)
+        self.report(f"{name:>7}: done in {elapsed:.2f} s")
+
+
+def read_inputs(inputs: Inputs) -> tuple[Sources, Graph]:
+    """Read tables and Turtle; raise one DataError listing the problems of both."""
+    problems = []
+    sources = ontology = None
+    try:
+        sources = read_sources(inputs.data_dir)
+    except DataError as exc:
+        problems += exc.problems
+    try:
+        ontology = load_turtle(ontology_files(inputs.ontology_dir))
+    except DataError as exc:
+        problems += exc.problems
+    if problems:
+        raise DataError(problems)
+    return sources, ontology
+
+
+def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
+    """Run the pipeline in memory. Raises DataError, ReasoningError or CheckError on bad input."""
+    timer = _Timer(report)
+    with timer.step("read", f"tables in {inputs.data_dir} and Turtle in {inputs.ontology_dir}"):
+        sources, ontology = read_inputs(inputs)
+    with timer.step("map", "records to triples"):
+        mapped = map_sources(sources)
+    with timer.step("reason", "OWL 2 RL closure (owlrl)"):
+        inferred = owl_closure(ontology, mapped.data)
+    with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
+        for triple in apply_rules(inputs.ontology_dir / "rules", ontology, mapped.data, inferred):
+            inferred.add(triple)
+    graphs = {
+        ONTOLOGY_GRAPH: ontology,
+        DATA_GRAPH: mapped.data,
+        INFERRED_GRAPH: inferred,
+        PROVENANCE_GRAPH: mapped.provenance,
+    }
+    with timer.step("checks", f"{inputs.checks_dir}/*_violation.rq"):
+        union = Graph()
+        for graph in graphs.values():
+            for triple in graph:
+                union.add(triple)
+        run_checks(inputs.checks_dir, union)
+    manifest = {
+        "version": __version__,
+        "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "input_hash": inputs.digest(),
+        "graphs": {str(iri): len(graph) for iri, graph in graphs.items()},
+        "triples": sum(len(graph) for graph in graphs.values()),
+        "seconds": timer.steps,
+    }
+    return Result(graphs=graphs, manifest=manifest)
+
+
+def serialise(graphs: dict[URIRef, Graph]) -> str:
+    """N-Quads of all named graphs, lines sorted so the same graphs give the same file."""
+    lines = []
+    for iri, graph in graphs.items():
+        suffix = f" <{iri}> .\n"
+        for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
+            if line.endswith(" ."):
+                lines.append(line[:-2] + suffix)
+    return "".join(sorted(lines))
+
+
+def write_build(result: Result, out: Path) -> None:
+    """Write graph and manifest to a temporary folder beside out, then swap it in.
+
+    A failure before the swap leaves the previous build untouched.
+    """
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    try:
+        (staging / paths.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
+        (staging / paths.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}-old-{os.getpid()}"
+            os.replace(out, old)
+        os.replace(staging, out)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def build(out: Path = paths.BUILD_DIR, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
+    """Build the graph from inputs and publish it in out."""
+    inputs = inputs or Inputs()
+    result = make_graphs(inputs, report)
+    start = time.perf_counter()
+    report(f"  write: {out}/{paths.GRAPH_FILE} and {paths.MANIFEST_FILE} ...")
+    write_build(result, out)
+    report(f"  write: done in {time.perf_counter() - start:.2f} s ({result.manifest['triples']} quads)")
+    return result
+
+
+def is_stale(out: Path = paths.BUILD_DIR, inputs: Inputs | None = None) -> bool:
+    """Whether out is missing or was built from other inputs than the current ones."""
+    inputs = inputs or Inputs()
+    manifest = out / paths.MANIFEST_FILE
+    if not (out / paths.GRAPH_FILE).is_file() or not manifest.is_file():
+        return True
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("input_hash")
+    except (OSError, ValueError):
+        return True
+    return recorded != inputs.digest()

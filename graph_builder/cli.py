@@ -1,0 +1,188 @@
+"""The budapest-kg command: build, validate, serve, query."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import paths
+from .build import Inputs, build, is_stale, make_graphs
+from .checks import CheckError
+from .reasoning import ReasoningError
+from .sources import DataError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+TABLE_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def report_failure(exc: Exception) -> int:
+    """Print every problem a failed build or validation found; return the exit code."""
+    if isinstance(exc, DataError):
+        say(f"error: {len(exc.problems)} problem(s) in the input data:")
+        for problem in exc.problems:
+            say(f"  {problem}")
+    elif isinstance(exc, CheckError):
+        say(f"error: {len(exc.violations)} check(s) failed:")
+        for violation in exc.violations:
+            say(f"  {violation}")
+    else:
+        say(f"error: {exc}")
+    return EXIT_FAILED
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    out = Path(args.out)
+    try:
+        result = build(out, Inputs(), report=say)
+    except (DataError, CheckError, ReasoningError) as exc:
+        code = report_failure(exc)
+        say(f"build failed; {out} keeps the last good build" if out.exists() else "build failed; nothing written")
+        return code
+    total = sum(result.manifest["seconds"].values())
+    say(f"built {result.manifest['triples']} quads into {out} in {total:.2f} s")
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    try:
+        result = make_graphs(Inputs(), report=say if args.verbose else lambda _: None)
+    except (DataError, CheckError, ReasoningError) as exc:
+        return report_failure(exc)
+    say(f"valid: {result.manifest['triples']} triples in {len(result.graphs)} graphs, all checks pass")
+    return EXIT_OK
+
+
+def ensure_build(build_dir: Path) -> bool:
+    """Build when build_dir is missing or older than its inputs. False when that build fails."""
+    if not is_stale(build_dir):
+        return True
+    say(f"{build_dir} is missing or out of date: building first")
+    return cmd_build(argparse.Namespace(out=str(build_dir))) == EXIT_OK or (build_dir / paths.GRAPH_FILE).is_file()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import waitress
+
+    from endpoint import create_app
+    from endpoint.config import Config, ConfigError
+
+    build_dir = Path(args.build_dir)
+    if not ensure_build(build_dir):
+        return EXIT_FAILED
+    try:
+        app = create_app(Config.load(build_dir=build_dir, engine=args.engine))
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
+    engine = app.extensions["bkg_engine"]
+    say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
+    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    return EXIT_OK
+
+
+def read_query_text(args: argparse.Namespace) -> str:
+    if args.file:
+        return Path(args.file).read_text(encoding="utf-8")
+    if args.name:
+        path = paths.QUERIES_DIR / f"{args.name}.rq"
+        if not path.is_file():
+            known = ", ".join(sorted(p.stem for p in paths.QUERIES_DIR.glob("*.rq")))
+            raise FileNotFoundError(f"no query named {args.name!r}; known: {known}")
+        return path.read_text(encoding="utf-8")
+    return args.query
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    from endpoint.engine import QueryError, UpdateRefused, open_engine
+    from endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+
+    build_dir = Path(args.build_dir)
+    try:
+        text = read_query_text(args)
+    except OSError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
+    if not ensure_build(build_dir):
+        return EXIT_FAILED
+    engine = open_engine(args.engine, build_dir)
+    try:
+        answer = engine.query(text)
+    except (QueryError, UpdateRefused) as exc:
+        say(f"error: {exc}")
+        return EXIT_FAILED
+    formats = GRAPH_FORMATS if answer.kind == "graph" else RESULT_FORMATS
+    wanted = args.format
+    if wanted == "table":
+        if answer.kind == "graph":
+            wanted = "turtle"
+        else:
+            sys.stdout.write(render_table(answer.serialize(RESULT_FORMATS[0])))
+            return EXIT_OK
+    fmt = next((f for f in formats if f.name == wanted), None)
+    if fmt is None:
+        say(f"error: format {wanted!r} does not fit a {answer.kind} answer; use {', '.join(f.name for f in formats)}")
+        return EXIT_USAGE
+    sys.stdout.buffer.write(answer.serialize(fmt))
+    return EXIT_OK
+
+
+def render_table(json_bytes: bytes) -> str:
+    """SPARQL JSON results as an aligned text table (or 'true'/'false' for ASK)."""
+    data = json.loads(json_bytes)
+    if "boolean" in data:
+        return ("true" if data["boolean"] else "false") + "\n"
+    columns = data["head"].get("vars", [])
+    rows = [[(row.get(c) or {}).get("value", "") for c in columns] for row in data["results"]["bindings"]]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in rows]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(line.rstrip() for line in lines) + "\n"
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="budapest-kg", description="Knowledge graph of the Budapest Convention.")
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("build", help="build the graph from data/ and ontology/ into build/")
+    p.add_argument("--out", default=str(paths.BUILD_DIR), help="output folder (default: %(default)s)")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("validate", help="check data and ontology; list every problem; write nothing")
+    p.add_argument("-v", "--verbose", action="store_true", help="print each step")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("serve", help="serve the SPARQL endpoint (builds first when needed)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
+    p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    p.add_argument("--threads", type=int, default=8, help="worker threads (default: %(default)s)")
+    p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
+    p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("query", help="run a SPARQL query against the built graph, without a server")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("query", nargs="?", help="the query text")
+    source.add_argument("--file", help="read the query from a file")
+    source.add_argument("--name", help="run a named query from queries/")
+    p.add_argument("--format", default="table", choices=TABLE_FORMATS, help="output format (default: %(default)s)")
+    p.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="query engine")
+    p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")
+    p.set_defaults(func=cmd_query)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The budapest-kg command, run as a user runs it: a subprocess with exit codes and stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "graph_builder.cli", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "validate", "serve", "query"])
+def test_help_for_each_command(command):
+    result = run(command, "--help")
+    assert result.returncode == 0
+    assert f"usage: budapest-kg {command}" in result.stdout
+
+
+def test_unknown_command_is_a_usage_error():
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice: 'frobnicate'" in result.stderr
+
+
+def test_query_against_the_build_as_json(build_dir):
+    result = run(
+        "query", "--build-dir", str(build_dir), "--format", "json",
+        "PREFIX bkg: <https://w3id.org/budapest-kg/ontology#> "
+        "SELECT (COUNT(?s) AS ?n) WHERE { ?s a bkg:PartyToConvention }",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"] == "81"
+
+
+def test_named_query_as_table(build_dir):
+    result = run("query", "--build-dir", str(build_dir), "--name", "parties")
+    assert result.returncode == 0, result.stderr
+    assert "United States" in result.stdout
+    assert result.stdout.rstrip().endswith("(81 rows)")
+
+
+def test_malformed_query_exits_non_zero_with_the_parser_message(build_dir):
+    result = run("query", "--build-dir", str(build_dir), "SELECT WHERE {")
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: ")
+    assert "Traceback" not in result.stderr
+
+
+def test_validate_lists_every_problem_and_fails(project_copy):
+    with open(project_copy / "data" / "acts.csv", "a", encoding="utf-8") as handle:
+        handle.write("ETS 185,QQQ,accession,2020-01-01,verified,src,,\n")
+        handle.write("ETS 185,FRA,signature,2001-13-01,verified,src,,\n")
+    (project_copy / "ontology" / "extra.ttl").write_text("this is not turtle\n", encoding="utf-8")
+    result = run("validate", env={"BKG_ROOT": str(project_copy)})
+    assert result.returncode == 1
+    assert "unknown State 'QQQ'" in result.stderr
+    assert "'2001-13-01' is not a valid date" in result.stderr
+    assert "extra.ttl:1: broken Turtle" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_build_failure_via_cli_keeps_previous_build(project_copy):
+    env = {"BKG_ROOT": str(project_copy)}
+    assert run("build", env=env).returncode == 0
+    graph = project_copy / "build" / "graph.nq"
+    before = graph.read_bytes()
+    with open(project_copy / "data" / "acts.csv", "a", encoding="utf-8") as handle:
+        handle.write("broken,row\n")
+    result = run("build", env=env)
+    assert result.returncode == 1
+    assert "acts.csv" in result.stderr
+    assert "keeps the last good build" in result.stderr
+    assert graph.read_bytes() == before
