@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import expected as ex
@@ -103,3 +105,20 @@ def test_categories_are_inferred_not_asserted(store):
     for cls in ("SignatoryOnly", "PartyByAccession", "InvitedNotAcceded", "PartyToConventionNotFirstProtocol"):
         asserted = store.query(f"ASK {{ GRAPH <https://w3id.org/budapest-kg/graph/data> {{ ?s a <{ex.BKG}{cls}> }} }}")
         assert not bool(asserted), cls
+
+
+def readme_queries() -> list[str]:
+    text = (ex.paths.ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## Categories", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"`(SELECT [^`]+)`", section)
+
+
+def test_every_category_query_in_the_readme_runs_and_answers(store):
+    queries = readme_queries()
+    assert len(queries) >= 11
+    for query in queries:
+        found = ex.select(store, f"PREFIX bkg: <{ex.BKG}>\n{query}")
+        if "PartyToAllThree" in query:
+            assert len(found) == len(ex.parties("ETS 185") & ex.parties("ETS 189") & ex.parties("CETS 224"))
+        else:
+            assert found, query
