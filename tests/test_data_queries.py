@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from rdflib import Dataset
 
 from graph_builder import paths
+from graph_builder.quality import format_quality, measure_quality
 from tests import expected as ex
 
 QUERIES = ["offences", "obligations-of-party", "positions", "data-conflicts", "unverified-facts",
@@ -84,3 +86,16 @@ def test_data_quality_report_counts(store):
     )
     undated = [r for r in ex.rows("acts.csv") if r["treaty"] == "ETS 185" and not r["date"]]
     assert found["acts without a date", "ETS 185"] == len(undated)
+
+
+def test_validate_reports_data_quality_from_the_build(build_dir):
+    dataset = Dataset()
+    dataset.parse(build_dir / "graph.nq", format="nquads")
+    rows = {(m, a): v for m, a, v in measure_quality([dataset.graph(g.identifier) for g in dataset.graphs()])}
+    assert rows["Parties", "ETS 185"] == len(ex.parties("ETS 185"))
+    assert rows["conflicts between sources", "all"] == len(
+        {r["conflict"] for r in ex.rows("claims.csv") if r["conflict"]}
+    )
+    statuses = {a for m, a in rows if m == "resources by verification status"}
+    assert statuses == {"verified", "unverified", "derived"}
+    assert "Parties (ETS 185)" in format_quality(sorted((m, a, v) for (m, a), v in rows.items()))
