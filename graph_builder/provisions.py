@@ -74,8 +74,9 @@ def clause_iri(clause: Clause) -> URIRef:
 
 def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped) -> None:
     """Map everything read by texts.read_texts; titles gives each treaty's title per language."""
+    languages = {f.treaty: f for f in texts.facts if f.fact == "authentic_languages"}
     for code, by_language in titles.items():
-        map_expressions(code, by_language, out)
+        map_expressions(code, by_language, languages.get(code), out)
     for unit in texts.units:
         map_unit(unit, out)
     safeguards: dict[str, list[URIRef]] = {}
@@ -93,7 +94,7 @@ def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped) -> N
         map_reservation(reservation, clauses[reservation.treaty, reservation.kind, reservation.provision], out)
 
 
-def map_expressions(code: str, by_language: dict[str, str], out: Mapped) -> None:
+def map_expressions(code: str, by_language: dict[str, str], languages: TreatyFact | None, out: Mapped) -> None:
     """The English and French texts of a treaty, both authentic, as ELI legal expressions."""
     treaty = treaty_iri(code)
     for language, title in by_language.items():
