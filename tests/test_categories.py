@@ -122,3 +122,14 @@ def test_every_category_query_in_the_readme_runs_and_answers(store):
             assert len(found) == len(ex.parties("ETS 185") & ex.parties("ETS 189") & ex.parties("CETS 224"))
         else:
             assert found, query
+
+
+def test_protocols_supplement_the_convention_and_only_its_parties_join_them(store):
+    found = ex.select(store, f"SELECT ?p ?c WHERE {{ ?p <{ex.BKG}openOnlyToPartiesOf> ?c ; <{ex.BKG}supplements> ?c }}")
+    assert {(r["p"], r["c"]) for r in found} == {
+        (ex.treaty(r["code"]), ex.treaty(r["supplements"])) for r in ex.rows("treaties.csv") if r["supplements"]
+    }
+    for row in found:
+        protocol, convention = row["p"].rsplit("/", 1)[-1], row["c"].rsplit("/", 1)[-1]
+        joined = linked(store, "isContractingStateOf", protocol.upper().replace("-", " "))
+        assert joined <= linked(store, "isPartyTo", convention.upper().replace("-", " "))
