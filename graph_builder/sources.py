@@ -103,7 +103,7 @@ class Sources:
     texts: Texts | None = None
 
 
-class _Table:
+class Table:
     """A CSV file read row by row, with problems recorded against file and line."""
 
     def __init__(self, path: Path, columns: tuple[str, ...], problems: list[Problem]):
@@ -174,7 +174,7 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
         "code", "series", "number", "short_title", "title_en", "title_fr", "adopted", "opened",
         "opened_place", "entry_into_force", "status", "source",
     )  # fmt: skip
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     treaties = []
     for line, row in table.rows():
         code = table.required(line, row, "code")
@@ -207,7 +207,7 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
 
 
 def read_states(path: Path, problems: list[Problem]) -> list[State]:
-    table = _Table(path, ("iso3", "name"), problems)
+    table = Table(path, ("iso3", "name"), problems)
     states: list[State] = []
     seen: dict[str, int] = {}
     for line, row in table.rows():
@@ -225,7 +225,7 @@ def read_states(path: Path, problems: list[Problem]) -> list[State]:
 
 
 def read_memberships(path: Path, known: set[str], problems: list[Problem]) -> list[Membership]:
-    table = _Table(path, ("iso3", "joined", "left", "status", "source", "note"), problems)
+    table = Table(path, ("iso3", "joined", "left", "status", "source", "note"), problems)
     memberships = []
     for line, row in table.rows():
         iso3 = row["iso3"]
@@ -251,7 +251,7 @@ def read_memberships(path: Path, known: set[str], problems: list[Problem]) -> li
 
 def read_acts(path: Path, known_states: set[str], known_treaties: set[str], problems: list[Problem]) -> list[Act]:
     columns = ("treaty", "iso3", "act", "date", "status", "source", "source_as_of", "note")
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     acts: list[Act] = []
     seen: dict[tuple[str, str, str], int] = {}
     for line, row in table.rows():

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import STATUSES, Problem, _Table
+from .sources import STATUSES, Problem, Table
 
 UNITS = ("chapter", "section", "title", "article")
 CATEGORIES = (
@@ -153,7 +153,7 @@ def read_units(path: Path, treaties: set[str], problems: list[Problem]) -> list[
         "treaty", "unit", "number", "heading_en", "heading_fr", "parent", "category", "obligation",
         "conduct_or_power", "status", "status_detail", "source",
     )  # fmt: skip
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     units: list[Unit] = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in table.rows():
@@ -200,7 +200,7 @@ def read_units(path: Path, treaties: set[str], problems: list[Problem]) -> list[
 
 
 def read_facts(path: Path, treaties: set[str], problems: list[Problem]) -> list[TreatyFact]:
-    table = _Table(path, ("treaty", "fact", "value", "status", "status_detail", "source"), problems)
+    table = Table(path, ("treaty", "fact", "value", "status", "status_detail", "source"), problems)
     facts: list[TreatyFact] = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in table.rows():
@@ -232,7 +232,7 @@ def read_clauses(
     path: Path, treaties: set[str], articles: set[tuple[str, str]], problems: list[Problem]
 ) -> list[Clause]:
     columns = ("treaty", "provision", "articles", "kind", "granted_by", "description", "status", "source")
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     clauses: list[Clause] = []
     seen: dict[tuple[str, str, str], int] = {}
     for line, row in table.rows():
@@ -272,7 +272,7 @@ def read_reservations(
     path: Path, clauses: list[Clause], states: set[str], problems: list[Problem]
 ) -> list[Reservation]:
     columns = ("treaty", "iso3", "kind", "provision", "date", "status", "source", "note")
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     known = {(c.treaty, c.kind, c.provision) for c in clauses}
     reservations: list[Reservation] = []
     seen: dict[tuple[str, str, str, str], int] = {}
@@ -308,7 +308,7 @@ def read_reservations(
     return reservations
 
 
-def check_partial_date(table: _Table, line: int, row: dict[str, str], column: str) -> str:
+def check_partial_date(table: Table, line: int, row: dict[str, str], column: str) -> str:
     """A date of the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD."""
     value = row[column]
     if value and not PARTIAL_DATE.match(value):
@@ -326,7 +326,7 @@ def read_statements(
         "statement", "kind", "actor", "actor_label", "state", "treaty", "article", "date", "stance", "related",
         "text", "status", "source", "note",
     )  # fmt: skip
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     statements: list[Statement] = []
     seen: dict[str, int] = {}
     for line, row in table.rows():
@@ -381,7 +381,7 @@ def read_statements(
 
 def read_claims(path: Path, treaties: set[str], states: set[str], problems: list[Problem]) -> list[Claim]:
     columns = ("claim", "conflict", "about", "claimant", "value", "status", "source", "note")
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     slugs = {code.lower().replace(" ", "-") for code in treaties}
     claims: list[Claim] = []
     seen: dict[str, int] = {}
