@@ -14,11 +14,15 @@ import sys
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent
-OWID = "owid/owid-grapher@c7402d12e25bd1d45f5bd7d66cfc083342a1ed96:packages/@ourworldindata/grapher/src/mapCharts/CountriesRegions.ts"
+OWID = (
+    "owid/owid-grapher@c7402d12e25bd1d45f5bd7d66cfc083342a1ed96:"
+    "packages/@ourworldindata/grapher/src/mapCharts/CountriesRegions.ts"
+)
 CC = "datasets/country-codes@caa72d1e0e5af8876c170bb36a9e4d64a01bba88:data/country-codes.csv"
 EU_TABLE = "EU Publications Office Country authority table: IRI pattern .../authority/country/{ISO 3166-1 alpha-3}"
 ISO_OBP = "ISO Online Browsing Platform: URL pattern https://www.iso.org/obp/ui/#iso:code:3166:{alpha-2}"
 COE = "CoE Treaty Office URL pattern (shared/docs/design.md, Linking targets)"
+DBPEDIA_NOTE = "DBpedia: no sourced table of DBpedia IRIs for States was at hand; not guessed from names"
 HEADER = ["subject", "relation", "target", "label", "source", "note"]
 
 
@@ -45,16 +49,20 @@ def main(owid_path: str, cc_path: str) -> None:
     for iso3 in states:
         alpha2 = pycountry.countries.get(alpha_3=iso3).alpha_2
         subject = f"state/{iso3}"
-        rows.append([subject, "skos:exactMatch", f"http://publications.europa.eu/resource/authority/country/{iso3}", "", EU_TABLE, ""])
+        eu = f"http://publications.europa.eu/resource/authority/country/{iso3}"
+        rows.append([subject, "skos:exactMatch", eu, "", EU_TABLE, ""])
         rows.append([subject, "rdfs:seeAlso", f"https://www.iso.org/obp/ui/#iso:code:3166:{alpha2}", "", ISO_OBP, ""])
         qid = wikidata.get(iso3, "")
-        rows.append([subject, "skos:exactMatch", qid, "", OWID if qid else "", "" if qid else "no sourced Wikidata IRI"])
+        note = "" if qid else "no sourced Wikidata IRI"
+        rows.append([subject, "skos:exactMatch", qid, "", OWID if qid else "", note])
         geoname = codes.get(iso3, {}).get("Geoname ID", "")
         target = f"https://sws.geonames.org/{geoname}/" if geoname else ""
-        rows.append([subject, "skos:exactMatch", target, "", CC if geoname else "", "" if geoname else "no sourced GeoNames id"])
-        rows.append([subject, "skos:exactMatch", "", "", "", "DBpedia: no sourced table of DBpedia IRIs for States was at hand; not guessed from names"])
+        note = "" if geoname else "no sourced GeoNames id"
+        rows.append([subject, "skos:exactMatch", target, "", CC if geoname else "", note])
+        rows.append([subject, "skos:exactMatch", "", "", "", DBPEDIA_NOTE])
         row = codes[iso3]
-        regions.append([iso3, row["Region Code"], row["Region Name"], row["Sub-region Code"], row["Sub-region Name"], CC])
+        region = [row["Region Code"], row["Region Name"], row["Sub-region Code"], row["Sub-region Name"]]
+        regions.append([iso3, *region, CC])
     with open(DATA / "links.csv", "a", encoding="utf-8", newline="") as handle:
         csv.writer(handle, lineterminator="\n").writerows(rows)
     with open(DATA / "regions.csv", "w", encoding="utf-8", newline="") as handle:
