@@ -157,7 +157,7 @@ def test_graph_format_for_a_select_is_406(live_server):
     assert "format=json" in body.decode()
 
 
-@pytest.mark.parametrize("name", ["party-count-timeline", "parties-missing-protocol", "non-member-parties"])
+@pytest.mark.parametrize("name", ["signatories-only", "parties-missing-protocol", "non-member-parties"])
 def test_required_queries_answer_with_defaults(live_server, name):
     status, media, _ = get(url(live_server, name))
     assert (status, media) == (200, "application/sparql-results+json")
