@@ -108,6 +108,7 @@ def render_index(described: list[dict]) -> str:
             f"<p><strong>{escape(q['summary'])}</strong></p><p>{escape(q['description'])}</p>"
             + (f"<p>Parameters:</p><ul>{params}</ul>" if params else "")
             + (f"<p>Tags: {tags}</p>" if tags else "")
+            + f"<details><summary>SPARQL</summary><pre>{escape(q['sparql'])}</pre></details>"
             + "</section>"
         )
     return (

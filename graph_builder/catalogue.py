@@ -116,6 +116,7 @@ class NamedQuery:
                 {"name": p.name, "type": p.type_label, "default": p.default, "description": p.description}
                 for p in self.params
             ],
+            "sparql": self.text,
         }
 
     def bind(self, values: Mapping[str, str], known_states: Collection[str] = ()) -> str:

@@ -72,6 +72,7 @@ def test_catalogue_as_json(live_server):
     for name, meta in metadata.items():
         assert listed[name]["summary"] == meta["summary"]
         assert listed[name]["url"] == f"/queries/{name}"
+        assert listed[name]["sparql"] == (paths.QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
     assert [p["name"] for p in listed["parties"]["params"]] == ["treaty", "date"]
 
 
