@@ -82,6 +82,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    except CatalogueError as exc:  # a broken queries/*.rq stops the start, not a later request
+        say(f"error: {exc}")
+        return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
     say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")

@@ -197,3 +197,14 @@ def test_cli_bad_parameters_exit_2_naming_them(build_dir, args, reason):
     assert result.returncode == 2
     assert reason in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_broken_query_file_stops_the_app_at_start(build_dir, tmp_path, monkeypatch):
+    from endpoint import create_app
+    from endpoint.config import Config
+    from graph_builder.catalogue import CatalogueError
+
+    (tmp_path / "broken.rq").write_text("#+ summary: s\n#+ param: x | colour | red | c\nSELECT * WHERE { ?_x ?p ?o }\n")
+    monkeypatch.setattr(paths, "QUERIES_DIR", tmp_path)
+    with pytest.raises(CatalogueError, match=r"broken\.rq:2: unknown parameter type 'colour'"):
+        create_app(Config.load(build_dir=build_dir))
