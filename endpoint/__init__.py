@@ -18,7 +18,15 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.extensions["bkg_config"] = config
-    app.extensions["bkg_engine"] = engine or open_engine(config.engine, config.build_dir)
+    app.extensions["bkg_engine"] = engine or open_engine(
+        config.engine,
+        config.build_dir,
+        workers=config.workers,
+        timeout=config.timeout,
+        allowlist=config.allowlist,
+        max_result_bytes=config.max_result_bytes,
+        service_timeout=config.service_timeout,
+    )
     app.extensions["bkg_manifest"] = health.read_manifest(config.build_dir / paths.MANIFEST_FILE)
     register_error_handlers(app)
     app.register_blueprint(sparql.bp)
