@@ -20,6 +20,8 @@ import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from graph_builder.namespaces import PREFIXES as _NAMESPACES
+
 from .guard import (
     QueryError,
     ServiceRefused,
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 Kind = Literal["bindings", "boolean", "graph"]
+PREFIXES = {prefix: str(namespace) for prefix, namespace in _NAMESPACES.items()}
 ENGINES = ("oxigraph", "rdflib")
 
 
@@ -87,6 +90,8 @@ class Answer:
             if fmt.name == "ntriples":
                 return self.payload
             triples = ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES)
+            if fmt.name in ("turtle", "trig"):
+                return ox.serialize(triples, format=_OX_GRAPH[fmt.name], prefixes=PREFIXES)
             return ox.serialize(triples, format=_OX_GRAPH[fmt.name])
         if fmt.name == "json":
             return self.payload

@@ -76,7 +76,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not ensure_build(build_dir):
         return EXIT_FAILED
     try:
-        app = create_app(Config.load(build_dir=build_dir, engine=args.engine))
+        app = create_app(
+            Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
+        )
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
@@ -164,6 +166,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default: %(default)s)")
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
+    p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
+    p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
     p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
 
