@@ -19,6 +19,8 @@ import pyoxigraph as ox
 import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
 
 from graph_builder.namespaces import PREFIXES as _NAMESPACES
 
@@ -103,7 +105,11 @@ class Engine(Protocol):
     name: str
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> Answer: ...
 
     def graph_names(self) -> list[str]: ...
@@ -132,11 +138,15 @@ class OxigraphEngine:
         return self._size
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
         check_dataset(default_graphs, named_graphs, self._held)
         check_query(sparql, self._held, self.allowlist)
-        options: dict = {}
+        options: dict = {"base_iri": base_iri}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
         elif not named_graphs:
@@ -190,7 +200,11 @@ class RdflibEngine:
         return self._size
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
         check_dataset(default_graphs, named_graphs, self._held)
         check_query(sparql, self._held, self.allowlist)
@@ -205,7 +219,10 @@ class RdflibEngine:
                 for triple in self.dataset.graph(URIRef(name)):
                     graph.add(triple)
         try:
-            result = target.query(sparql)
+            if target is self.dataset:
+                result = target.query(sparql, base=base_iri)
+            else:
+                result = target.query(without_dataset(sparql, base_iri))
             if result.type in ("CONSTRUCT", "DESCRIBE"):
                 payload = result.graph.serialize(format=_RDFLIB_GRAPH_FALLBACK, encoding="utf-8")
                 return Answer("graph", cap(payload, self.max_result_bytes))
@@ -219,6 +236,13 @@ class RdflibEngine:
         return Answer(
             kind, cap(payload if isinstance(payload, bytes) else str(payload).encode(), self.max_result_bytes)
         )
+
+
+def without_dataset(sparql: str, base_iri: str | None):
+    """The query, translated, with its FROM/FROM NAMED dropped: a protocol dataset overrides the query's."""
+    query = translateQuery(parseQuery(sparql), base=base_iri)
+    query.algebra["datasetClause"] = None
+    return query
 
 
 def open_local(

@@ -56,12 +56,10 @@ def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
         refuse_update(sparql)
         raise QueryError(str(exc)) from exc
     for clause in algebra.get("datasetClause") or ():
-        if clause.get("default") is not None and str(clause["default"]) not in held:
-            raise UnknownGraph(f"FROM <{clause['default']}> is not a graph of this dataset; {describe_graphs(held)}")
-        if clause.get("named") is not None and str(clause["named"]) not in held:
-            raise UnknownGraph(
-                f"FROM NAMED <{clause['named']}> is not a graph of this dataset; {describe_graphs(held)}"
-            )
+        for key, keyword in (("default", "FROM"), ("named", "FROM NAMED")):
+            name = dict.get(clause, key)  # CompValue.get raises for a missing key
+            if name is not None and str(name) not in held:
+                raise UnknownGraph(f"{keyword} <{name}> is not a graph of this dataset; {describe_graphs(held)}")
     for term in services(algebra):
         if isinstance(term, Variable):
             raise ServiceRefused(f"SERVICE ?{term} is refused: the endpoint must be a fixed IRI on the allow-list")

@@ -67,7 +67,8 @@ def run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | 
     engine = current_app.extensions["bkg_engine"]
     config = current_app.extensions["bkg_config"]
     try:
-        return engine.query(query, default_graphs=default_graphs, named_graphs=named_graphs)
+        # Relative IRIs in a query resolve against the endpoint itself (the protocol allows this base).
+        return engine.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=request.base_url)
     except (UpdateRefused, ServiceRefused) as exc:
         raise forbidden(str(exc)) from exc
     except UnknownGraph as exc:

@@ -73,7 +73,11 @@ class WorkerPool:
             return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> engines.Answer:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         try:
@@ -81,7 +85,7 @@ class WorkerPool:
         except queue.Empty:
             raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
         try:
-            worker.conn.send((sparql, default_graphs, named_graphs))
+            worker.conn.send((sparql, default_graphs, named_graphs, base_iri))
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not worker.conn.poll(remaining):
                 self._retire(worker)
@@ -161,11 +165,11 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
     conn.send(("ready", (local.graph_names(), len(local))))
     while True:
         try:
-            sparql, default_graphs, named_graphs = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError, KeyboardInterrupt):  # the server closed the pipe or is stopping
             return
         try:
-            answer = local.query(sparql, default_graphs, named_graphs)
+            answer = local.query(*request)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
             conn.send(("error", portable(exc)))
             continue
