@@ -171,9 +171,6 @@ class OxigraphEngine:
         return Answer("boolean" if isinstance(result, ox.QueryBoolean) else "bindings", buffer.getvalue())
 
 
-_RDFLIB_GRAPH_FALLBACK = "nt"
-
-
 class RdflibEngine:
     """rdflib's SPARQL engine over a Dataset whose default graph is the union of the named graphs."""
 
@@ -224,13 +221,14 @@ class RdflibEngine:
             else:
                 result = target.query(without_dataset(sparql, base_iri))
             if result.type in ("CONSTRUCT", "DESCRIBE"):
-                payload = result.graph.serialize(format=_RDFLIB_GRAPH_FALLBACK, encoding="utf-8")
-                return Answer("graph", cap(payload, self.max_result_bytes))
-            kind: Kind = "boolean" if result.type == "ASK" else "bindings"
-            payload = result.serialize(format="json")
+                kind: Kind = "graph"
+                payload = result.graph.serialize(format="nt", encoding="utf-8")
+            else:
+                kind = "boolean" if result.type == "ASK" else "bindings"
+                payload = result.serialize(format="json")
         except OSError as exc:  # urllib errors from an allow-listed SERVICE
             raise RemoteFailure(str(exc)) from exc
-        except Exception as exc:
+        except Exception as exc:  # rdflib raises many types for a bad query; all are the client's
             refuse_update(sparql)
             raise QueryError(str(exc)) from exc
         return Answer(

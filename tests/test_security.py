@@ -52,8 +52,9 @@ class Listener:
         self.sock.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def listener():
+    """One listener for the module: no test may ever contact it, so its count must stay 0 throughout."""
     spy = Listener()
     yield spy
     spy.close()
