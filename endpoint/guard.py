@@ -6,6 +6,7 @@ default-graph-uri, named-graph-uri, SERVICE, LOAD). These checks run before any 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from rdflib.plugins.sparql.algebra import translateQuery
@@ -46,9 +47,7 @@ def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
     Only text that could hold those keywords is parsed (rdflib's parser costs milliseconds); every
     other query goes straight to the engine, whose own parser reports syntax errors.
     """
-    lowered = sparql.lower()
-    # \u escapes may spell a keyword (SPARQL 1.1 section 19.2): such text takes the careful path too.
-    if not any(word in lowered for word in ("from", "service", "\\u")):
+    if not mentions_dataset_or_service(sparql):
         return
     try:
         algebra = translateQuery(parseQuery(sparql)).algebra
@@ -66,6 +65,29 @@ def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
         if str(term) not in allowlist:
             allowed = " ".join(f"<{iri}>" for iri in sorted(allowlist)) or "none"
             raise ServiceRefused(f"SERVICE <{term}> is not on this endpoint's allow-list (allowed: {allowed})")
+
+
+# IRIs, strings and comments, which may contain the words FROM and SERVICE without them being keywords.
+_INERT = re.compile(
+    r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # IRIREF
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""  # long single-quoted string
+    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''  # long double-quoted string
+    r"""|'(?:[^'\\\n\r]|\\.)*'"""  # short single-quoted string
+    r'''|"(?:[^"\\\n\r]|\\.)*"'''  # short double-quoted string
+    r"|#[^\n\r]*"  # comment
+)
+_KEYWORD = re.compile(r"\b(?:from|service)\b", re.IGNORECASE)
+
+
+def mentions_dataset_or_service(sparql: str) -> bool:
+    """False only when the text surely has no FROM and no SERVICE keyword; then rdflib's slow parse is skipped.
+
+    A backslash anywhere takes the careful path: escapes (a \\u0046ROM, a local name ex:a\\#b) could
+    otherwise hide a keyword from this scan.
+    """
+    if "\\" in sparql:
+        return True
+    return _KEYWORD.search(_INERT.sub(" ", sparql)) is not None
 
 
 def refuse_update(sparql: str) -> None:
