@@ -71,6 +71,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from endpoint import create_app
     from endpoint.config import Config, ConfigError
+    from endpoint.limits import EngineFailure
 
     build_dir = Path(args.build_dir)
     if not ensure_build(build_dir):
@@ -82,6 +83,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    except (EngineFailure, OSError) as exc:  # a query worker could not start or load the build
+        say(f"error: {exc}")
+        return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
     say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
