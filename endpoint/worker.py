@@ -123,7 +123,11 @@ class WorkerPool:
         if not worker.conn.poll(STARTUP_SECONDS):
             stop(worker)
             raise EngineFailure(f"a query worker did not load the build within {STARTUP_SECONDS} s")
-        status, body = worker.conn.recv()
+        try:
+            status, body = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            stop(worker)
+            raise EngineFailure("a query worker exited while loading the build (see its output above)") from exc
         if status != "ready":
             stop(worker)
             raise body

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -15,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, VOID
+from rdflib.namespace import PROV, RDF, VOID
 
 from graph_builder import paths
 from graph_builder.namespaces import BKG, ID
@@ -173,6 +174,20 @@ def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
     with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
         assert classes[BKG.State] == len(list(csv.DictReader(handle)))
     assert classes[BKG.PartyToConvention] == len(parties)
+
+
+def test_void_has_linksets_to_the_cited_sources(live_server):
+    _, _, body = get(f"{live_server.url}/.well-known/void")
+    graph = Graph().parse(data=body, format="turtle")
+    spaces = set()
+    for linkset in graph.subjects(RDF.type, VOID.Linkset):
+        assert graph.value(linkset, VOID.triples).toPython() > 0
+        if graph.value(linkset, VOID.linkPredicate) == PROV.wasDerivedFrom:
+            spaces.add(str(graph.value(graph.value(linkset, VOID.objectsTarget), VOID.uriSpace)))
+    text = " ".join(path.read_text(encoding="utf-8") for path in paths.DATA_DIR.glob("*.csv"))
+    cited = {urllib.parse.urlsplit(url).netloc.lower() for url in re.findall(r"https?://[^\s;,\"')]+", text)}
+    assert spaces
+    assert {urllib.parse.urlsplit(space).netloc.lower() for space in spaces} <= cited
 
 
 def test_cors_on_answers_and_preflight(live_server):
