@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import urllib.error
@@ -111,3 +114,19 @@ def test_construct_over_the_limit_is_413(limited):
     status, _, text = ask(limited, "CONSTRUCT WHERE { ?s ?p ?o }", accept="text/turtle")
     assert status == 413
     assert str(MAX_RESULT_BYTES) in text
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (["--timeout", "0"], {}, "BKG_TIMEOUT must be a positive number of seconds"),
+        ([], {"BKG_SERVICE_ALLOWLIST": "file:///etc/passwd"}, "is not an http(s) endpoint IRI"),
+        ([], {"BKG_MAX_RESULT_BYTES": "lots"}, "BKG_MAX_RESULT_BYTES: 'lots' is not a valid int"),
+    ],
+)
+def test_serve_refuses_bad_limits_at_start(build_dir, args, env, message):
+    command = [sys.executable, "-m", "graph_builder.cli", "serve", "--build-dir", str(build_dir), "--port", "0", *args]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
