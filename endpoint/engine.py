@@ -147,12 +147,13 @@ class OxigraphEngine:
         check_dataset(default_graphs, named_graphs, self._held)
         check_query(sparql, self._held, self.allowlist)
         options: dict = {"base_iri": base_iri}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif not named_graphs:
+        if default_graphs or named_graphs:
+            # A protocol dataset is exactly the graphs it names: an empty default graph (the store's own
+            # default graph holds nothing) or no named graphs when only the other parameter is given.
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
+        else:
             options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             result = self.store.query(sparql, **options)
         except SyntaxError as exc:

@@ -233,3 +233,22 @@ def test_health_shows_the_build(live_server, build_dir):
     assert data["status"] == "ok"
     assert data["build"]["input_hash"] == manifest(build_dir)["input_hash"]
     assert data["triples"] == manifest(build_dir)["triples"]
+
+
+def count_states(server, **dataset) -> int:
+    state = f"?s a <{BKG.State}>"
+    query = f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {{ {state} }} UNION {{ GRAPH ?g {{ {state} }} }} }}"
+    status, _, body = get(query_url(server, query, **dataset))
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_dataset_parameters_select_the_build_graphs(live_server):
+    with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
+        states = len(list(csv.DictReader(handle)))
+    data, ontology = "https://w3id.org/budapest-kg/graph/data", "https://w3id.org/budapest-kg/graph/ontology"
+    assert count_states(live_server) == states
+    assert count_states(live_server, **{"default-graph-uri": data}) == states
+    assert count_states(live_server, **{"default-graph-uri": ontology}) == 0
+    assert count_states(live_server, **{"named-graph-uri": data}) == states
+    assert count_states(live_server, **{"named-graph-uri": ontology}) == 0
