@@ -70,6 +70,8 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc) -> None:
+        # Let request threads finish before the trigger they signal is closed (else EBADF in a thread).
+        self.server.task_dispatcher.shutdown()
         self.server.close()
         self.thread.join(timeout=5)
 
