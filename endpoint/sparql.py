@@ -46,14 +46,14 @@ CORS_HEADERS = {
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def sparql() -> Response:
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):
         raise method_not_allowed(f"{request.method} is not allowed on /sparql; use GET or POST")
     params = read_protocol_request()
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise forbidden(UPDATE_REFUSAL)
     queries = params.get("query", [])
     if not queries:
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             return service.describe_service()
         raise bad_request("missing 'query' parameter")
     if len(queries) > 1:
@@ -88,7 +88,7 @@ def run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | 
 def read_protocol_request() -> dict[str, list[str]]:
     """The protocol's parameters from the URL and, for POST, the body (form or sparql-query)."""
     params = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):
         return params
     limit = current_app.extensions["bkg_config"].max_body_bytes
     if request.content_length is not None and request.content_length > limit:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import signal
 import socket
 import threading
 import time
@@ -159,6 +160,8 @@ def stop(worker: Worker) -> None:
 
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout) -> None:
     """A worker's life: load the build, say ready, then answer queries until the pipe closes."""
+    # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     try:
@@ -170,7 +173,7 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
     while True:
         try:
             request = conn.recv()
-        except (EOFError, OSError, KeyboardInterrupt):  # the server closed the pipe or is stopping
+        except (EOFError, OSError):  # the server closed the pipe: it is stopping
             return
         try:
             answer = local.query(*request)

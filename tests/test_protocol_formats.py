@@ -252,3 +252,10 @@ def test_dataset_parameters_select_the_build_graphs(live_server):
     assert count_states(live_server, **{"default-graph-uri": ontology}) == 0
     assert count_states(live_server, **{"named-graph-uri": data}) == states
     assert count_states(live_server, **{"named-graph-uri": ontology}) == 0
+
+
+def test_head_answers_like_get_without_a_body(live_server):
+    status, headers, body = get(query_url(live_server, "ASK {}"), method="HEAD")
+    assert status == 200
+    assert headers.get_content_type() == "application/sparql-results+json"
+    assert body == b""
