@@ -105,7 +105,8 @@ def read_query_text(args: argparse.Namespace) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from endpoint.engine import QueryError, UpdateRefused, open_engine
+    from endpoint.config import Config, ConfigError
+    from endpoint.engine import QueryError, RemoteFailure, ServiceRefused, UpdateRefused, open_engine
     from endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
     build_dir = Path(args.build_dir)
@@ -116,10 +117,15 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if not ensure_build(build_dir):
         return EXIT_FAILED
-    engine = open_engine(args.engine, build_dir)
+    try:
+        allowlist = Config.load().allowlist  # SERVICE from the CLI obeys BKG_SERVICE_ALLOWLIST too
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
+    engine = open_engine(args.engine, build_dir, allowlist=allowlist)
     try:
         answer = engine.query(text)
-    except (QueryError, UpdateRefused) as exc:
+    except (QueryError, UpdateRefused, ServiceRefused, RemoteFailure) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     formats = GRAPH_FORMATS if answer.kind == "graph" else RESULT_FORMATS

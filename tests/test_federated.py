@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -99,3 +102,12 @@ def test_the_same_query_is_refused_when_the_endpoint_is_not_allow_listed(federat
     status, text = run(federating, QUERY.read_text(encoding="utf-8"))
     assert status == 403
     assert f"SERVICE <{WIKIDATA}> is not on this endpoint's allow-list" in text
+
+
+def test_cli_refuses_the_federated_query_without_the_allow_list(build_dir):
+    command = [sys.executable, "-m", "graph_builder.cli", "query", "--name", "federated/parties-wikidata-population"]
+    env = {k: v for k, v in os.environ.items() if k != "BKG_SERVICE_ALLOWLIST"}
+    result = subprocess.run([*command, "--build-dir", str(build_dir)], capture_output=True, text=True, env=env)
+    assert result.returncode == 1
+    assert f"SERVICE <{WIKIDATA}> is not on this endpoint's allow-list" in result.stderr
+    assert "Traceback" not in result.stderr
