@@ -6,7 +6,7 @@ from flask import Flask
 
 from graph_builder import paths
 
-from . import catalogue, exports, health, sparql
+from . import catalogue, exports, health, service, sparql
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -18,11 +18,20 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.extensions["bkg_config"] = config
-    app.extensions["bkg_engine"] = engine or open_engine(config.engine, config.build_dir)
+    app.extensions["bkg_engine"] = engine or open_engine(
+        config.engine,
+        config.build_dir,
+        workers=config.workers,
+        timeout=config.timeout,
+        allowlist=config.allowlist,
+        max_result_bytes=config.max_result_bytes,
+        service_timeout=config.service_timeout,
+    )
     app.extensions["bkg_manifest"] = health.read_manifest(config.build_dir / paths.MANIFEST_FILE)
     register_error_handlers(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(service.bp)
     return app

@@ -20,6 +20,14 @@ class Config:
     build_dir: Path = paths.BUILD_DIR
     engine: str = "oxigraph"
     max_body_bytes: int = 1_000_000
+    # Query limits: seconds per query (the worker running it is killed after), worker processes
+    # (each holds the whole store), and the largest answer sent (bytes; never truncated silently).
+    timeout: float = 5.0
+    workers: int = 2
+    max_result_bytes: int = 20_000_000
+    # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
+    service_allowlist: str = ""
+    service_timeout: float = 10.0
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -39,6 +47,22 @@ class Config:
             raise ConfigError(f"BKG_ENGINE: unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_body_bytes <= 0:
             raise ConfigError("BKG_MAX_BODY_BYTES must be a positive number of bytes")
+        if self.timeout <= 0:
+            raise ConfigError("BKG_TIMEOUT must be a positive number of seconds")
+        if self.workers < 0:
+            raise ConfigError("BKG_WORKERS must be 0 (no worker processes, no time limit) or more")
+        if self.max_result_bytes <= 0:
+            raise ConfigError("BKG_MAX_RESULT_BYTES must be a positive number of bytes")
+        if self.service_timeout <= 0:
+            raise ConfigError("BKG_SERVICE_TIMEOUT must be a positive number of seconds")
+        for iri in self.allowlist:
+            if not iri.startswith(("http://", "https://")):
+                raise ConfigError(f"BKG_SERVICE_ALLOWLIST: {iri!r} is not an http(s) endpoint IRI")
+
+    @property
+    def allowlist(self) -> frozenset[str]:
+        """The SERVICE endpoints a query may call."""
+        return frozenset(self.service_allowlist.split())
 
 
 def _coerce(cls, name: str, value):
@@ -48,6 +72,8 @@ def _coerce(cls, name: str, value):
     try:
         if kind in ("int", int):
             return int(value)
+        if kind in ("float", float):
+            return float(value)
         if kind in ("Path", Path):
             return Path(value)
         return str(value)

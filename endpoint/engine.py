@@ -3,68 +3,62 @@
 ``oxigraph`` (default): pyoxigraph's in-process store, loaded once from build/.
 ``rdflib``: rdflib's SPARQL engine over an in-memory Dataset; the reference for semantics.
 
-The views only see :class:`Engine` and :class:`Answer`; which engine runs is chosen here.
+Either runs in this process (the CLI) or in a pool of worker processes that can be killed when a
+query runs past the time limit (the server; see worker.py). The views only see :class:`Engine` and
+:class:`Answer`; which engine runs, and where, is chosen here.
 """
 
 from __future__ import annotations
 
-import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
 import pyoxigraph as ox
+import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
 
+from graph_builder.namespaces import PREFIXES as _NAMESPACES
+
+from .guard import (
+    QueryError,
+    ServiceRefused,
+    UnknownGraph,
+    UpdateRefused,
+    check_dataset,
+    check_query,
+    refuse_update,
+)
+from .limits import CappedBuffer, EngineBusy, EngineFailure, QueryTimeout, ResultTooLarge, cap
 from .negotiation import Format
 
+__all__ = [
+    "ENGINES",
+    "Answer",
+    "Engine",
+    "EngineBusy",
+    "EngineFailure",
+    "QueryError",
+    "QueryTimeout",
+    "RemoteFailure",
+    "ResultTooLarge",
+    "ServiceRefused",
+    "UnknownGraph",
+    "UpdateRefused",
+    "open_engine",
+]
+
 Kind = Literal["bindings", "boolean", "graph"]
+PREFIXES = {prefix: str(namespace) for prefix, namespace in _NAMESPACES.items()}
 ENGINES = ("oxigraph", "rdflib")
 
 
-class QueryError(Exception):
-    """The query is malformed or cannot be run; the message says why (the parser's words)."""
-
-
-class UpdateRefused(Exception):
-    """The text is a SPARQL Update: the graph changes only through the build."""
-
-
-@dataclass
-class Answer:
-    """A query's answer, serialised on demand."""
-
-    kind: Kind
-    serialize: callable  # (Format) -> bytes
-
-
-class Engine(Protocol):
-    name: str
-
-    def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
-    ) -> Answer: ...
-
-    def graph_names(self) -> list[str]: ...
-
-    def __len__(self) -> int: ...
-
-
-def classify(sparql: str) -> None:
-    """Raise UpdateRefused for SPARQL Update text; let queries (valid or not) through."""
-    try:
-        parseQuery(sparql)
-        return
-    except Exception:  # noqa: BLE001 - any parse failure means "not a valid query"; test update next
-        pass
-    try:
-        parseUpdate(sparql)
-    except Exception:  # noqa: BLE001 - neither query nor update: the engine reports the syntax error
-        return
-    if sparql.strip():
-        raise UpdateRefused("SPARQL Update is not accepted: this graph is read-only and changes only through the build")
+class RemoteFailure(Exception):
+    """An allow-listed SERVICE endpoint failed or could not be reached."""
 
 
 _OX_RESULTS = {
@@ -83,16 +77,59 @@ _OX_GRAPH = {
 }
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A query's answer: SPARQL JSON results (bindings, boolean) or N-Triples (graph), converted on demand.
+
+    Plain bytes so that an answer crosses a process boundary cheaply.
+    """
+
+    kind: Kind
+    payload: bytes
+
+    def serialize(self, fmt: Format) -> bytes:
+        if self.kind == "graph":
+            if fmt.name == "ntriples":
+                return self.payload
+            triples = ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES)
+            if fmt.name in ("turtle", "trig"):
+                return ox.serialize(triples, format=_OX_GRAPH[fmt.name], prefixes=PREFIXES)
+            return ox.serialize(triples, format=_OX_GRAPH[fmt.name])
+        if fmt.name == "json":
+            return self.payload
+        results = ox.parse_query_results(self.payload, format=ox.QueryResultsFormat.JSON)
+        return results.serialize(format=_OX_RESULTS[fmt.name])
+
+
+class Engine(Protocol):
+    name: str
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+    ) -> Answer: ...
+
+    def graph_names(self) -> list[str]: ...
+
+    def __len__(self) -> int: ...
+
+
 class OxigraphEngine:
     """pyoxigraph Store in memory; the default graph is the union of the named graphs."""
 
     name = "oxigraph"
 
-    def __init__(self, nquads: Path):
+    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
         self.store = ox.Store()
         self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
         self._graphs = sorted(g.value for g in self.store.named_graphs())
+        self._held = set(self._graphs)
         self._size = len(self.store)
+        self.allowlist = frozenset(allowlist)
+        self.max_result_bytes = max_result_bytes
 
     def graph_names(self) -> list[str]:
         return list(self._graphs)
@@ -101,46 +138,38 @@ class OxigraphEngine:
         return self._size
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
-        classify(sparql)
-        options: dict = {}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        check_dataset(default_graphs, named_graphs, self._held)
+        check_query(sparql, self._held, self.allowlist)
+        options: dict = {"base_iri": base_iri}
+        if default_graphs or named_graphs:
+            # A protocol dataset is exactly the graphs it names: an empty default graph (the store's own
+            # default graph holds nothing) or no named graphs when only the other parameter is given.
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph()
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or []]
         else:
             options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
             result = self.store.query(sparql, **options)
         except SyntaxError as exc:
+            refuse_update(sparql)
             raise QueryError(str(exc)) from exc
-        if isinstance(result, ox.QueryTriples):
-            triples = list(result)
-            return Answer("graph", lambda fmt: ox.serialize(triples, format=_OX_GRAPH[fmt.name]))
-        if isinstance(result, ox.QueryBoolean):
-            return Answer("boolean", lambda fmt: result.serialize(format=_OX_RESULTS[fmt.name]))
-        # Solutions are an iterator: serialise once, eagerly, into every requested format lazily from bytes.
-        json_bytes = result.serialize(format=ox.QueryResultsFormat.JSON)
-        return Answer("bindings", lambda fmt: _convert_results(json_bytes, fmt))
-
-
-def _convert_results(json_bytes: bytes, fmt: Format) -> bytes:
-    if fmt.name == "json":
-        return json_bytes
-    solutions = ox.parse_query_results(json_bytes, format=ox.QueryResultsFormat.JSON)
-    return solutions.serialize(format=_OX_RESULTS[fmt.name])
-
-
-_RDFLIB_RESULTS = {"json": "json", "xml": "xml", "csv": "csv"}
-_RDFLIB_GRAPH = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "rdfxml": "xml",
-    "jsonld": "json-ld",
-    "nquads": "nquads",
-    "trig": "trig",
-}
+        except OSError as exc:  # a SERVICE call failed before the first solution
+            raise RemoteFailure(str(exc)) from exc
+        buffer = CappedBuffer(self.max_result_bytes)
+        try:
+            if isinstance(result, ox.QueryTriples):
+                ox.serialize(result, buffer, format=ox.RdfFormat.N_TRIPLES)
+                return Answer("graph", buffer.getvalue())
+            result.serialize(buffer, format=ox.QueryResultsFormat.JSON)
+        except OSError as exc:  # solutions are lazy: a SERVICE call may fail while they are written
+            raise RemoteFailure(str(exc)) from exc
+        return Answer("boolean" if isinstance(result, ox.QueryBoolean) else "bindings", buffer.getvalue())
 
 
 class RdflibEngine:
@@ -148,13 +177,19 @@ class RdflibEngine:
 
     name = "rdflib"
 
-    def __init__(self, nquads: Path):
+    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
+        # rdflib would otherwise fetch every FROM <iri> over the network or from a file; here FROM only
+        # picks graphs the dataset holds (and guard.py has already refused the others).
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(str(nquads), format="nquads")
         self._graphs = sorted(
             str(g.identifier) for g in self.dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
         )
+        self._held = set(self._graphs)
         self._size = len(self.dataset)
+        self.allowlist = frozenset(allowlist)
+        self.max_result_bytes = max_result_bytes
 
     def graph_names(self) -> list[str]:
         return list(self._graphs)
@@ -163,13 +198,18 @@ class RdflibEngine:
         return self._size
 
     def query(
-        self, sparql: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> Answer:
-        classify(sparql)
+        check_dataset(default_graphs, named_graphs, self._held)
+        check_query(sparql, self._held, self.allowlist)
         target = self.dataset
         if default_graphs or named_graphs:
             target = Dataset(default_union=False)
-            for name in default_graphs or self.graph_names():
+            for name in default_graphs or []:
                 for triple in self.dataset.graph(URIRef(name)):
                     target.add(triple)
             for name in named_graphs or []:
@@ -177,32 +217,71 @@ class RdflibEngine:
                 for triple in self.dataset.graph(URIRef(name)):
                     graph.add(triple)
         try:
-            result = target.query(sparql)
-            if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
-                graph = result.graph
-                return Answer("graph", lambda fmt: graph.serialize(format=_RDFLIB_GRAPH[fmt.name], encoding="utf-8"))
-            kind: Kind = "boolean" if result.type == "ASK" else "bindings"
-            json_bytes = result.serialize(format="json")
-        except Exception as exc:
+            if target is self.dataset:
+                result = target.query(sparql, base=base_iri)
+            else:
+                result = target.query(without_dataset(sparql, base_iri))
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                kind: Kind = "graph"
+                payload = result.graph.serialize(format="nt", encoding="utf-8")
+            else:
+                kind = "boolean" if result.type == "ASK" else "bindings"
+                payload = result.serialize(format="json")
+        except OSError as exc:  # urllib errors from an allow-listed SERVICE
+            raise RemoteFailure(str(exc)) from exc
+        except Exception as exc:  # rdflib raises many types for a bad query; all are the client's
+            refuse_update(sparql)
             raise QueryError(str(exc)) from exc
-        return Answer(kind, lambda fmt: _convert_results(_as_bytes(json_bytes), fmt))
+        return Answer(
+            kind, cap(payload if isinstance(payload, bytes) else str(payload).encode(), self.max_result_bytes)
+        )
 
 
-def _as_bytes(value) -> bytes:
-    if isinstance(value, bytes):
-        return value
-    if isinstance(value, io.BytesIO):
-        return value.getvalue()
-    return str(value).encode("utf-8")
+def without_dataset(sparql: str, base_iri: str | None):
+    """The query, translated, with its FROM/FROM NAMED dropped: a protocol dataset overrides the query's."""
+    query = translateQuery(parseQuery(sparql), base=base_iri)
+    query.algebra["datasetClause"] = None
+    return query
 
 
-def open_engine(name: str, build_dir: Path) -> Engine:
-    """Load the build in build_dir into the named engine."""
+def open_local(
+    name: str, build_dir: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None
+) -> OxigraphEngine | RdflibEngine:
+    """Load the build in build_dir into the named engine, in this process."""
     graph = build_dir / "graph.nq"
     if not graph.is_file():
         raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
     if name == "oxigraph":
-        return OxigraphEngine(graph)
+        return OxigraphEngine(graph, allowlist, max_result_bytes)
     if name == "rdflib":
-        return RdflibEngine(graph)
+        return RdflibEngine(graph, allowlist, max_result_bytes)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+def open_engine(
+    name: str,
+    build_dir: Path,
+    *,
+    workers: int = 0,
+    timeout: float | None = None,
+    allowlist: Iterable[str] = (),
+    max_result_bytes: int | None = None,
+    service_timeout: float | None = None,
+) -> Engine:
+    """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
+    where a query past `timeout` seconds is stopped by killing its worker."""
+    if workers <= 0:
+        return open_local(name, build_dir, allowlist, max_result_bytes)
+    from .worker import WorkerPool  # the pool imports this module in each worker
+
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
+    return WorkerPool(
+        name,
+        build_dir,
+        size=workers,
+        timeout=timeout,
+        allowlist=allowlist,
+        max_result_bytes=max_result_bytes,
+        service_timeout=service_timeout,
+    )

@@ -46,6 +46,19 @@ def payload_too_large(detail: str) -> HttpError:
     return HttpError(413, "Payload Too Large", detail)
 
 
+def result_too_large(detail: str, limit: int) -> HttpError:
+    # 413 names the limit in a header too, so a client can tell it from the request-body limit.
+    return HttpError(413, "Result Too Large", detail, {"X-Max-Result-Bytes": str(limit)})
+
+
+def internal_error(detail: str) -> HttpError:
+    return HttpError(500, "Internal Server Error", detail)
+
+
+def bad_gateway(detail: str) -> HttpError:
+    return HttpError(502, "Bad Gateway", detail)
+
+
 def unsupported_media_type(detail: str) -> HttpError:
     return HttpError(415, "Unsupported Media Type", detail)
 
@@ -55,7 +68,9 @@ def service_unavailable(detail: str) -> HttpError:
 
 
 def render(error: HttpError) -> Response:
-    """JSON for clients that prefer it, plain text otherwise."""
+    """JSON for clients that prefer it, plain text otherwise; a 5xx is logged with its reason."""
+    if error.status >= 500:
+        log.error("%s %s -> %d: %s", request.method, request.path, error.status, error.detail)
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"], "text/plain")
     if best == "application/json":
         body = json.dumps({"status": error.status, "error": error.title, "detail": error.detail})

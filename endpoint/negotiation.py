@@ -23,11 +23,12 @@ RESULT_FORMATS = (  # SELECT and ASK; the first is the default
     Format("tsv", "text/tab-separated-values"),
 )
 GRAPH_FORMATS = (  # CONSTRUCT and DESCRIBE; the first is the default
-    Format("turtle", "text/turtle", ("application/x-turtle", "ttl")),
-    Format("ntriples", "application/n-triples", ("text/plain", "nt")),
-    Format("rdfxml", "application/rdf+xml", ("rdf", "xml", "application/xml")),
-    Format("jsonld", "application/ld+json", ("json", "application/json")),
-    Format("nquads", "application/n-quads", ("nq",)),
+    # Turtle is valid N3, so clients asking for N3 (SPARQLWrapper's default for CONSTRUCT) get Turtle.
+    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "ttl", "n3", "text/n3")),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt", "n-triples")),
+    Format("rdfxml", "application/rdf+xml", ("rdf", "xml", "application/xml", "rdf+xml")),
+    Format("jsonld", "application/ld+json", ("json", "application/json", "json-ld", "application/x-json+ld")),
+    Format("nquads", "application/n-quads", ("nq", "n-quads")),
     Format("trig", "application/trig"),
 )
 
@@ -35,10 +36,11 @@ GRAPH_FORMATS = (  # CONSTRUCT and DESCRIBE; the first is the default
 def choose_format(formats: tuple[Format, ...], accept: MIMEAccept, override: str | None = None) -> Format:
     """Pick the format: an explicit override wins, then Accept; 406 naming the choices otherwise."""
     if override:
-        wanted = override.strip().lower()
-        for fmt in formats:
-            if wanted in (fmt.name, fmt.media_type, *fmt.aliases):
-                return fmt
+        # A list is allowed ("application/ld+json,application/x-json+ld", as SPARQLWrapper sends): first known wins.
+        for wanted in override.lower().split(","):
+            for fmt in formats:
+                if wanted.strip() in (fmt.name, fmt.media_type, *fmt.aliases):
+                    return fmt
         raise not_acceptable(f"format {override!r} is not available here; choose one of {describe(formats)}")
     if not accept or not accept.values() or all(value in ("*/*", "") for value in accept.values()):
         return formats[0]

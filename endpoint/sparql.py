@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 Protocol for queries at /sparql (read-only)."""
+"""The SPARQL 1.1 Protocol for queries at /sparql (read-only), with CORS for browser clients."""
 
 from __future__ import annotations
 
@@ -6,45 +6,97 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, request
 
-from .engine import Answer, QueryError, UpdateRefused
-from .errors import bad_request, forbidden, method_not_allowed, unsupported_media_type
+from . import service
+from .engine import (
+    Answer,
+    EngineBusy,
+    EngineFailure,
+    QueryError,
+    QueryTimeout,
+    RemoteFailure,
+    ResultTooLarge,
+    ServiceRefused,
+    UnknownGraph,
+    UpdateRefused,
+)
+from .errors import (
+    bad_gateway,
+    bad_request,
+    forbidden,
+    internal_error,
+    method_not_allowed,
+    payload_too_large,
+    result_too_large,
+    service_unavailable,
+    unsupported_media_type,
+)
+from .guard import UPDATE_REFUSAL
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
 
 bp = Blueprint("sparql", __name__)
 
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+    "Access-Control-Allow-Headers": "Accept, Content-Type",
+    "Access-Control-Expose-Headers": "X-Max-Result-Bytes, X-Query-Timeout",
+    "Access-Control-Max-Age": "86400",
+}
+
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
 def sparql() -> Response:
-    if request.method not in ("GET", "POST"):
+    if request.method not in ("GET", "HEAD", "POST"):
         raise method_not_allowed(f"{request.method} is not allowed on /sparql; use GET or POST")
     params = read_protocol_request()
-    if params.get("update"):
-        raise forbidden("SPARQL Update is not accepted: this graph is read-only and changes only through the build")
+    if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
+        raise forbidden(UPDATE_REFUSAL)
     queries = params.get("query", [])
     if not queries:
+        if request.method in ("GET", "HEAD"):
+            return service.describe_service()
         raise bad_request("missing 'query' parameter")
     if len(queries) > 1:
-        raise bad_request("more than one 'query' parameter")
+        raise bad_request(f"{len(queries)} 'query' parameters; send exactly one")
+    answer = run(queries[0], params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
+    return respond(answer, (params.get("format") or [None])[-1])
+
+
+def run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Answer:
+    """Ask the engine; turn each refusal and limit into the HTTP error that explains it."""
     engine = current_app.extensions["bkg_engine"]
+    config = current_app.extensions["bkg_config"]
     try:
-        answer = engine.query(
-            queries[0],
-            default_graphs=params.get("default-graph-uri") or None,
-            named_graphs=params.get("named-graph-uri") or None,
-        )
-    except UpdateRefused as exc:
+        # Relative IRIs in a query resolve against the endpoint itself (the protocol allows this base).
+        return engine.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=request.base_url)
+    except (UpdateRefused, ServiceRefused) as exc:
         raise forbidden(str(exc)) from exc
+    except UnknownGraph as exc:
+        raise bad_request(str(exc)) from exc
     except QueryError as exc:
         raise bad_request(f"malformed query: {exc}") from exc
-    return respond(answer, (request.values.getlist("format") or [None])[-1])
+    except (QueryTimeout, EngineBusy) as exc:
+        raise service_unavailable(str(exc)) from exc
+    except ResultTooLarge as exc:
+        raise result_too_large(str(exc), config.max_result_bytes) from exc
+    except RemoteFailure as exc:
+        raise bad_gateway(f"a SERVICE endpoint failed: {exc}") from exc
+    except EngineFailure as exc:
+        raise internal_error(str(exc)) from exc
 
 
 def read_protocol_request() -> dict[str, list[str]]:
     """The protocol's parameters from the URL and, for POST, the body (form or sparql-query)."""
-    params = {k: v for k, v in parse_qs(request.query_string.decode("utf-8", "replace")).items()}
-    if request.method == "GET":
+    params = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    if request.method in ("GET", "HEAD"):
         return params
+    limit = current_app.extensions["bkg_config"].max_body_bytes
+    if request.content_length is not None and request.content_length > limit:
+        raise payload_too_large(f"the request body has {request.content_length} bytes; the limit is {limit}")
     media = (request.mimetype or "").lower()
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise unsupported_media_type(f"charset {charset!r} is not supported; send the body as UTF-8")
     body = request.get_data(cache=True)
     try:
         text = body.decode("utf-8")
@@ -72,4 +124,17 @@ def respond(answer: Answer, override: str | None) -> Response:
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/json")):
         response.charset = "utf-8"
     response.vary.add("Accept")
+    return response
+
+
+@bp.after_request
+def announce(response: Response) -> Response:
+    """CORS for browser clients (YASGUI elsewhere) and the limits every answer is subject to."""
+    config = current_app.extensions["bkg_config"]
+    response.headers.update(CORS_HEADERS)
+    if request.method == "OPTIONS":  # Flask lists every routed method; only these answer queries
+        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
+    response.headers.setdefault("X-Max-Result-Bytes", str(config.max_result_bytes))
+    if config.workers > 0:
+        response.headers["X-Query-Timeout"] = f"{config.timeout:g}"
     return response

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -205,9 +205,19 @@ def read_parameter(spec: str, where: str) -> Parameter:
     return param
 
 
+FEDERATED = "federated"
+
+
 def read_catalogue(queries_dir: Path) -> dict[str, NamedQuery]:
-    """Every named query in queries_dir (not the checks), by name."""
-    return {path.stem: read_query(path) for path in sorted(queries_dir.glob("*.rq"))}
+    """Every named query in queries_dir and queries_dir/federated/ (not the checks), by name.
+
+    Federated queries are named ``federated/NAME``: they run only where SERVICE is allowed.
+    """
+    found = {path.stem: read_query(path) for path in sorted(queries_dir.glob("*.rq"))}
+    for path in sorted((queries_dir / FEDERATED).glob("*.rq")):
+        query = replace(read_query(path), name=f"{FEDERATED}/{path.stem}")
+        found[query.name] = query
+    return found
 
 
 def find_query(catalogue: Mapping[str, NamedQuery], name: str) -> NamedQuery:

@@ -75,16 +75,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     from endpoint import create_app
     from endpoint.config import Config, ConfigError
+    from endpoint.limits import EngineFailure
 
     build_dir = Path(args.build_dir)
     if not ensure_build(build_dir):
         return EXIT_FAILED
     try:
-        app = create_app(Config.load(build_dir=build_dir, engine=args.engine))
+        app = create_app(
+            Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
+        )
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    except CatalogueError as exc:  # a broken queries/*.rq stops the start, not a later request
+    # A broken queries/*.rq, or a query worker that could not start or load the build, stops the start.
+    except (CatalogueError, EngineFailure, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
@@ -125,7 +129,8 @@ def bind_named(args: argparse.Namespace, engine) -> str:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from endpoint.engine import QueryError, UpdateRefused, open_engine
+    from endpoint.config import Config, ConfigError
+    from endpoint.engine import QueryError, RemoteFailure, ServiceRefused, UpdateRefused, open_engine
     from endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
     build_dir = Path(args.build_dir)
@@ -139,7 +144,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if not ensure_build(build_dir):
         return EXIT_FAILED
-    engine = open_engine(args.engine, build_dir)
+    try:
+        allowlist = Config.load().allowlist  # SERVICE from the CLI obeys BKG_SERVICE_ALLOWLIST too
+    except ConfigError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
+    engine = open_engine(args.engine, build_dir, allowlist=allowlist)
     if args.name:
         try:
             text = bind_named(args, engine)
@@ -148,7 +158,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             return EXIT_USAGE
     try:
         answer = engine.query(text)
-    except (QueryError, UpdateRefused) as exc:
+    except (QueryError, UpdateRefused, ServiceRefused, RemoteFailure) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     formats = GRAPH_FORMATS if answer.kind == "graph" else RESULT_FORMATS
@@ -199,6 +209,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
     p.add_argument("--threads", type=int, default=8, help="worker threads (default: %(default)s)")
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
+    p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
+    p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
     p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")
     p.set_defaults(func=cmd_serve)
 

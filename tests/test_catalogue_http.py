@@ -38,13 +38,14 @@ def url(server, name: str, **params: str) -> str:
 def file_metadata() -> dict[str, dict[str, str]]:
     """Each query file's #+ lines, read here without the catalogue module."""
     found = {}
-    for path in sorted(paths.QUERIES_DIR.glob("*.rq")):
+    files = [*paths.QUERIES_DIR.glob("*.rq"), *paths.QUERIES_DIR.glob("federated/*.rq")]
+    for path in sorted(files):
         meta = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("#+ ") and ":" in line and not line.startswith("#+ param:"):
                 key, _, value = line[3:].partition(":")
                 meta[key.strip()] = value.strip()
-        found[path.stem] = meta
+        found[path.relative_to(paths.QUERIES_DIR).with_suffix("").as_posix()] = meta
     return found
 
 

@@ -1,0 +1,117 @@
+"""What a query may touch: only graphs the store holds, SERVICE only to allow-listed endpoints, no Update.
+
+A public endpoint must never fetch a URL or read a file because a query names it (FROM, FROM NAMED,
+default-graph-uri, named-graph-uri, SERVICE, LOAD). These checks run before any engine sees the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Variable
+
+UPDATE_REFUSAL = "SPARQL Update is not accepted: this graph is read-only and changes only through the build"
+
+
+class QueryError(Exception):
+    """The query is malformed or cannot be run; the message says why (the parser's words)."""
+
+
+class UnknownGraph(QueryError):
+    """A dataset IRI names a graph this store does not hold."""
+
+
+class UpdateRefused(Exception):
+    """The text is a SPARQL Update: the graph changes only through the build."""
+
+
+class ServiceRefused(Exception):
+    """SERVICE names an endpoint that is not on the allow-list."""
+
+
+def check_dataset(default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None, held: set[str]) -> None:
+    """Raise UnknownGraph for a default-graph-uri or named-graph-uri that is not a graph of the store."""
+    for parameter, names in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for name in names or ():
+            if name not in held:
+                raise UnknownGraph(f"{parameter} <{name}> is not a graph of this dataset; {describe_graphs(held)}")
+
+
+def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
+    """Raise for FROM/FROM NAMED naming an unknown graph and for SERVICE to an endpoint not allow-listed.
+
+    Only text that could hold those keywords is parsed (rdflib's parser costs milliseconds); every
+    other query goes straight to the engine, whose own parser reports syntax errors.
+    """
+    if not mentions_dataset_or_service(sparql):
+        return
+    try:
+        algebra = translateQuery(parseQuery(sparql)).algebra
+    except Exception as exc:
+        refuse_update(sparql)
+        raise QueryError(str(exc)) from exc
+    for clause in algebra.get("datasetClause") or ():
+        for key, keyword in (("default", "FROM"), ("named", "FROM NAMED")):
+            name = dict.get(clause, key)  # CompValue.get raises for a missing key
+            if name is not None and str(name) not in held:
+                raise UnknownGraph(f"{keyword} <{name}> is not a graph of this dataset; {describe_graphs(held)}")
+    for term in services(algebra):
+        if isinstance(term, Variable):
+            raise ServiceRefused(f"SERVICE ?{term} is refused: the endpoint must be a fixed IRI on the allow-list")
+        if str(term) not in allowlist:
+            allowed = " ".join(f"<{iri}>" for iri in sorted(allowlist)) or "none"
+            raise ServiceRefused(f"SERVICE <{term}> is not on this endpoint's allow-list (allowed: {allowed})")
+
+
+# IRIs, strings and comments, which may contain the words FROM and SERVICE without them being keywords.
+_INERT = re.compile(
+    r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # IRIREF
+    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""  # long single-quoted string
+    r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''  # long double-quoted string
+    r"""|'(?:[^'\\\n\r]|\\.)*'"""  # short single-quoted string
+    r'''|"(?:[^"\\\n\r]|\\.)*"'''  # short double-quoted string
+    r"|#[^\n\r]*"  # comment
+)
+_KEYWORD = re.compile(r"\b(?:from|service)\b", re.IGNORECASE)
+
+
+def mentions_dataset_or_service(sparql: str) -> bool:
+    """False only when the text surely has no FROM and no SERVICE keyword; then rdflib's slow parse is skipped.
+
+    A backslash anywhere takes the careful path: escapes (a \\u0046ROM, a local name ex:a\\#b) could
+    otherwise hide a keyword from this scan.
+    """
+    if "\\" in sparql:
+        return True
+    return _KEYWORD.search(_INERT.sub(" ", sparql)) is not None
+
+
+def refuse_update(sparql: str) -> None:
+    """Raise UpdateRefused when text the engine could not parse as a query is a SPARQL Update."""
+    if not sparql.strip():
+        return
+    try:
+        parseUpdate(sparql)
+    except Exception:  # noqa: BLE001 - neither query nor update: the caller reports the syntax error
+        return
+    raise UpdateRefused(UPDATE_REFUSAL)
+
+
+def services(node) -> Iterator:
+    """Every SERVICE endpoint term (IRI or variable) in an algebra tree."""
+    if isinstance(node, CompValue):
+        if node.name == "ServiceGraphPattern":
+            yield node.get("term")
+        for value in node.values():
+            yield from services(value)
+    elif isinstance(node, list | tuple):
+        for value in node:
+            yield from services(value)
+
+
+def describe_graphs(held: set[str]) -> str:
+    return "the graphs are " + ", ".join(f"<{name}>" for name in sorted(held))
