@@ -20,6 +20,7 @@ class Config:
     build_dir: Path = paths.BUILD_DIR
     engine: str = "oxigraph"
     max_body_bytes: int = 1_000_000
+    base_iri: str = "https://w3id.org/budapest-kg/"
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -39,6 +40,8 @@ class Config:
             raise ConfigError(f"BKG_ENGINE: unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_body_bytes <= 0:
             raise ConfigError("BKG_MAX_BODY_BYTES must be a positive number of bytes")
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
+            raise ConfigError(f"BKG_BASE_IRI: {self.base_iri!r} must be an http(s) IRI ending in '/'")
 
 
 def _coerce(cls, name: str, value):
