@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -19,6 +21,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 OWL = "http://www.w3.org/2002/07/owl#"
 # IRI characters safe to put between <> in a query: no spaces, quotes, braces or angle brackets.
+CACHE_SIZE = 4096  # query answers kept; at today's size a few MB at most
 SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
 
 
@@ -46,23 +49,33 @@ class Lookup:
         self.engine = engine
         self.base = base
         self.vocab = base + "ontology#"
-        self.prologue = (
-            f"PREFIX bkg: <{self.vocab}>\n"
-            f"PREFIX rdfs: <{RDFS}>\n"
-            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-            "PREFIX eli: <http://data.europa.eu/eli/ontology#>\n"
-            "PREFIX org: <http://www.w3.org/ns/org#>\n"
-            "PREFIX dcterms: <http://purl.org/dc/terms/>\n"
-        )
+        self.cache: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
 
     def select(self, body: str) -> list[dict[str, Node]]:
-        """Run a SELECT (the prologue's prefixes are declared) and return its rows."""
-        answer = self.engine.query(self.prologue + body)
-        return read_rows(answer.serialize(RESULT_FORMATS[0]))
+        """Run a SELECT (the project's prefixes are declared) and return its rows."""
+        return read_rows(self.run(body))
 
     def ask(self, body: str) -> bool:
-        answer = self.engine.query(self.prologue + body)
-        return bool(json.loads(answer.serialize(RESULT_FORMATS[0])).get("boolean"))
+        return bool(json.loads(self.run(body)).get("boolean"))
+
+    def run(self, body: str) -> bytes:
+        """SPARQL JSON for a query, remembered: the graph does not change while the server runs."""
+        with self.lock:
+            if body in self.cache:
+                self.cache.move_to_end(body)
+                return self.cache[body]
+        answer = self.engine.query(self.prologue(body) + body)
+        result = answer.serialize(RESULT_FORMATS[0])
+        with self.lock:
+            self.cache[body] = result
+            while len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
+        return result
+
+    def prologue(self, body: str) -> str:
+        """PREFIX lines for the prefixes the body uses (fewer lines parse faster)."""
+        return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in self.namespaces() if f"{name}:" in body)
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -89,6 +102,12 @@ class Lookup:
         ):
             out.setdefault(row["a"].value, set()).add(row["b"].value)
         return out
+
+    @cached_property
+    def in_use(self) -> set[str]:
+        """Classes with instances and properties with statements: pages skip queries that cannot match."""
+        rows = self.select("SELECT DISTINCT ?c WHERE { { ?x a ?c } UNION { ?x ?c ?y } }")
+        return {row["c"].value for row in rows}
 
     def most_specific(self, classes: set[str]) -> list[str]:
         """The classes that no other class in the set specialises, in a stable order."""

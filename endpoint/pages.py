@@ -170,46 +170,47 @@ def read_states(lookup: Lookup) -> list[dict]:
 def render_resource(iri: str) -> str:
     """The HTML page for a resource, chosen by its type."""
     lookup = current_lookup()
-    types = {r["t"].value for r in lookup.select(f"SELECT ?t WHERE {{ <{iri}> a ?t FILTER(isIRI(?t)) }}")}
+    base = common(lookup, iri)
+    types = base["all_types"]
     if lookup.vocab + "Treaty" in types:
-        return treaty_page(lookup, iri)
+        return treaty_page(lookup, iri, base)
     if lookup.vocab + "State" in types:
-        return state_page(lookup, iri)
+        return state_page(lookup, iri, base)
     if lookup.vocab + "Article" in types or ELI + "LegalResourceSubdivision" in types:
-        return article_page(lookup, iri, types)
-    return generic_page(lookup, iri, types)
+        return article_page(lookup, iri, base)
+    return render_template("resource.html", **base)
 
 
-def common(lookup: Lookup, iri: str, types: set[str] | None = None) -> dict:
+def common(lookup: Lookup, iri: str) -> dict:
     """What every resource page shows: label, IRI, types, statements both ways and provenance."""
-    if types is None:
-        types = {r["t"].value for r in lookup.select(f"SELECT ?t WHERE {{ <{iri}> a ?t FILTER(isIRI(?t)) }}")}
-    outgoing = [
-        (r["p"], r["o"])
-        for r in lookup.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
-        if not noise(iri, r["p"].value, r["o"])
-    ]
+    prov_graph = lookup.base + "graph/provenance"
+    outgoing, provenance, seen = [], [], set()
+    for row in lookup.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
+        statement = (row["p"], row["o"])
+        if row["g"].value == prov_graph:
+            provenance.append(statement)
+        elif statement not in seen and not noise(iri, row["p"].value, row["o"]):
+            seen.add(statement)
+            outgoing.append(statement)
     outgoing.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
-    count = lookup.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }}")
     incoming = [
         (r["s"], r["p"])
         for r in lookup.select(
-            f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} ORDER BY ?p ?s LIMIT {INCOMING_LIMIT}"
+            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} ORDER BY ?p ?s"
+            f" LIMIT {INCOMING_LIMIT + 1}"
         )
     ]
-    prov_graph = lookup.base + "graph/provenance"
-    provenance = [
-        (r["p"], r["o"]) for r in lookup.select(f"SELECT ?p ?o WHERE {{ GRAPH <{prov_graph}> {{ <{iri}> ?p ?o }} }}")
-    ]
+    types = {o.value for p, o in outgoing if p.value == RDF_TYPE and o.is_iri}
     definition = [o for p, o in outgoing if p.value.endswith(("#definition", "/description", "#comment"))]
     return {
         "iri": iri,
         "title": lookup.label(iri),
+        "all_types": types,
         "types": lookup.most_specific(types),
         "definition": definition,
         "outgoing": outgoing,
-        "incoming": incoming,
-        "incoming_total": int(count[0]["n"].value) if count else 0,
+        "incoming": incoming[:INCOMING_LIMIT],
+        "incoming_more": len(incoming) > INCOMING_LIMIT,
         "provenance": provenance,
         "formats": [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf")],
     }
@@ -224,10 +225,6 @@ def noise(iri: str, predicate: str, obj: Node) -> bool:
 
 def label_of(lookup: Lookup, node: Node) -> str:
     return lookup.label(node.value) if node.is_iri else node.value
-
-
-def generic_page(lookup: Lookup, iri: str, types: set[str]) -> str:
-    return render_template("resource.html", **common(lookup, iri, types))
 
 
 # --- treaty -----------------------------------------------------------------------------------
@@ -246,7 +243,7 @@ class PartyRow:
     is_party: bool = False
 
 
-def treaty_page(lookup: Lookup, iri: str) -> str:
+def treaty_page(lookup: Lookup, iri: str, base: dict) -> str:
     rows = read_contracting_states(lookup, iri)
     parties = [row for row in rows if row.is_party]
     sort, descending = sort_order(request.args.get("sort"), request.args.get("order"))
@@ -263,7 +260,7 @@ def treaty_page(lookup: Lookup, iri: str) -> str:
     )
     return render_template(
         "treaty.html",
-        **common(lookup, iri),
+        **base,
         events=events,
         parties=parties,
         pending=[row for row in rows if not row.is_party],
@@ -331,9 +328,12 @@ def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
 
 def read_parts(lookup: Lookup, whole: str) -> list[dict]:
     """The article structure under a treaty or article, as a tree of {iri, label, children}."""
+    if ELI + "is_part_of" not in lookup.in_use:
+        return []
     rows = lookup.select(
         f"SELECT ?part ?parent ?number ?title WHERE {{ ?part eli:is_part_of+ <{whole}> ; eli:is_part_of ?parent ."
-        " OPTIONAL { ?part eli:number ?number } OPTIONAL { ?part eli:title ?title FILTER(LANG(?title) IN ('en', '')) } }"
+        " OPTIONAL { ?part eli:number ?number }"
+        " OPTIONAL { ?part eli:title ?title FILTER(LANG(?title) IN ('en', '')) } }"
     )
     nodes: dict[str, dict] = {}
     parents: dict[str, set[str]] = defaultdict(set)
@@ -367,11 +367,9 @@ def natural_key(text: str) -> tuple:
 # --- State ------------------------------------------------------------------------------------
 
 
-def state_page(lookup: Lookup, iri: str) -> str:
-    base = common(lookup, iri)
-    types = {r["t"].value for r in lookup.select(f"SELECT ?t WHERE {{ <{iri}> a ?t FILTER(isIRI(?t)) }}")}
+def state_page(lookup: Lookup, iri: str, base: dict) -> str:
     categories = sorted(
-        (t for t in types if t.startswith(lookup.vocab) and t != lookup.vocab + "State"),
+        (t for t in base["all_types"] if t.startswith(lookup.vocab) and t != lookup.vocab + "State"),
         key=lambda t: lookup.label(t).casefold(),
     )
     membership = lookup.select(
@@ -383,7 +381,7 @@ def state_page(lookup: Lookup, iri: str) -> str:
         for p, o in base["outgoing"]
         if p.value in LINK_PREDICATES and o.is_iri and not lookup.is_local(o.value)
     ]
-    obligations = lookup.select(
+    obligations = lookup.vocab + "Obligation" in lookup.in_use and lookup.select(
         "SELECT DISTINCT ?ob ?t WHERE { ?ob a bkg:Obligation ."
         f" {{ {{ ?ob ?p <{iri}> }} UNION {{ <{iri}> ?p ?ob }} }} UNION"
         f" {{ <{iri}> bkg:isPartyTo ?t . ?art eli:is_part_of* ?t . {{ ?ob ?q ?art }} UNION {{ ?art ?q ?ob }} }} }}"
@@ -438,10 +436,10 @@ def read_acts(lookup: Lookup, state: str) -> list[dict]:
 # --- article ----------------------------------------------------------------------------------
 
 
-def article_page(lookup: Lookup, iri: str, types: set[str]) -> str:
-    base = common(lookup, iri, types)
+def article_page(lookup: Lookup, iri: str, base: dict) -> str:
     ancestors = lookup.select(
-        f"SELECT ?a (COUNT(?mid) AS ?depth) WHERE {{ <{iri}> eli:is_part_of+ ?a . ?a eli:is_part_of* ?mid }} GROUP BY ?a"
+        f"SELECT ?a (COUNT(?mid) AS ?depth) WHERE {{ <{iri}> eli:is_part_of+ ?a . ?a eli:is_part_of* ?mid }}"
+        " GROUP BY ?a"
     )
     linked = "SELECT DISTINCT ?x WHERE {{ ?x a {cls} . {{ ?x ?p <{iri}> }} UNION {{ <{iri}> ?p ?x }} }}"
     obligations = lookup.select(linked.format(cls="bkg:Obligation", iri=iri))
