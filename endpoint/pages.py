@@ -144,7 +144,7 @@ def read_treaty_summaries(lookup: Lookup) -> list[TreatySummary]:
     for row in lookup.select("SELECT ?t (MAX(STR(?d)) AS ?last) WHERE { ?e bkg:treaty ?t ; bkg:date ?d } GROUP BY ?t"):
         if row["t"].value in treaties and "last" in row:
             treaties[row["t"].value].last_change = row["last"].value
-    return sorted(treaties.values(), key=lambda t: natural_key(t.code))
+    return sorted(treaties.values(), key=lambda t: series_key(t.code))
 
 
 def read_states(lookup: Lookup) -> list[dict]:
@@ -359,6 +359,17 @@ def part_key(node: dict) -> tuple:
     return natural_key(node["number"] or node["label"])
 
 
+def series_key(code: str) -> tuple:
+    """Treaties in the order of the series (ETS 185, ETS 189, CETS 224): by number, not by letters."""
+    digits = re.findall(r"\d+", code)
+    return (int(digits[-1]) if digits else 0, code)
+
+
+def treaty_key(lookup: Lookup, treaty: str) -> tuple:
+    codes = lookup.select(f"SELECT ?code WHERE {{ <{treaty}> bkg:seriesNumber ?code }}")
+    return series_key(codes[0]["code"].value if codes else lookup.label(treaty))
+
+
 def natural_key(text: str) -> tuple:
     """Sort "Article 10" after "Article 9"."""
     return tuple(int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", text))
@@ -429,7 +440,7 @@ def read_acts(lookup: Lookup, state: str) -> list[dict]:
         groups[event["treaty"]].append(event)
     return [
         {"treaty": treaty, "events": sorted(items, key=lambda e: e["date"] or "9999")}
-        for treaty, items in sorted(groups.items(), key=lambda kv: natural_key(lookup.label(kv[0])))
+        for treaty, items in sorted(groups.items(), key=lambda kv: treaty_key(lookup, kv[0]))
     ]
 
 
