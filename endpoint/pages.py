@@ -52,6 +52,7 @@ PARTY_COLUMNS = {
     "member": ("Council of Europe member", lambda p: not p.member),
 }
 INCOMING_LIMIT = 200
+WEB_LINK = re.compile(r"^https?://\S+$")
 NTRIPLES = next(fmt for fmt in GRAPH_FORMATS if fmt.name == "ntriples")
 
 
@@ -66,16 +67,21 @@ def render_node(node: Node | None) -> Markup:
     if node.kind == "bnode":
         return Markup('<span class="muted">(anonymous node)</span>')
     text = escape(node.value)
-    if node.value.startswith(("http://", "https://")) and " " not in node.value:
+    if WEB_LINK.match(node.value):
         return Markup(f'<a href="{text}">{text}</a>')
     if node.lang:
-        return Markup(f'{text} <span class="lang" lang="en">({escape(node.lang)})</span>')
+        lang = escape(node.lang)
+        return Markup(f'<span lang="{lang}">{text}</span> <span class="lang">({lang})</span>')
     return text
 
 
 def link(lookup: Lookup, iri: str, text: str | None = None) -> Markup:
+    """A link to the IRI's local page; an IRI that is not a web address is shown, not linked."""
     label = escape(text or lookup.label(iri))
-    return Markup(f'<a href="{escape(lookup.href(iri))}" title="{escape(iri)}">{label}</a>')
+    target = lookup.href(iri)
+    if not (target.startswith("/") or WEB_LINK.match(target)):
+        return Markup(f'<span title="{escape(iri)}">{label}</span>')
+    return Markup(f'<a href="{escape(target)}" title="{escape(iri)}">{label}</a>')
 
 
 @bp.app_template_global("href")

@@ -265,3 +265,10 @@ def test_query_page_ask_and_construct(live_server):
     shown = page(live_server, "/query?" + construct)
     assert ("/id/state/FRA", "France") in shown.links
     assert "turtle" in {text for _, text in shown.links}
+
+
+def test_query_results_never_link_a_non_web_iri(live_server):
+    query = urllib.parse.urlencode({"query": 'SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }', "run": "1"})
+    shown = page(live_server, "/query?" + query)
+    assert shown.body_rows("results") == [["javascript:alert(1)"]]
+    assert not any(href.startswith("javascript:") for href, _ in shown.links)
