@@ -60,15 +60,18 @@ class Lookup:
         return bool(json.loads(self.run(body)).get("boolean"))
 
     def run(self, body: str) -> bytes:
-        """SPARQL JSON for a query, remembered: the graph does not change while the server runs."""
+        """SPARQL JSON for a query (the project's prefixes declared as used)."""
+        return self.remember(body, lambda: self.engine.query(self.prologue(body) + body).serialize(RESULT_FORMATS[0]))
+
+    def remember(self, key: str, compute) -> bytes:
+        """compute() once per key, kept in a bounded cache: the graph does not change while the server runs."""
         with self.lock:
-            if body in self.cache:
-                self.cache.move_to_end(body)
-                return self.cache[body]
-        answer = self.engine.query(self.prologue(body) + body)
-        result = answer.serialize(RESULT_FORMATS[0])
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        result = compute()
         with self.lock:
-            self.cache[body] = result
+            self.cache[key] = result
             while len(self.cache) > CACHE_SIZE:
                 self.cache.popitem(last=False)
         return result

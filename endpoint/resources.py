@@ -8,6 +8,7 @@ The format comes from ``?format=``, then a file extension (``/id/state/FRA.ttl``
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
+from rdflib import Graph
 
 from . import pages
 from .errors import not_found
@@ -39,6 +40,9 @@ def dereference(prefix: str, rest: str) -> Response:
     fmt = choose_format(LD_FORMATS, request.accept_mimetypes, request.args.get("format") or extension)
     if fmt is HTML:
         response = Response(pages.render_resource(iri), mimetype="text/html")
+    elif fmt.name == "turtle":
+        turtle = lookup.remember("turtle " + iri, lambda: readable_turtle(lookup, iri))
+        response = Response(turtle, mimetype=fmt.media_type)
     else:
         answer = lookup.engine.query(describe_query(iri))
         response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
@@ -60,6 +64,15 @@ def resolve(lookup, iri: str) -> tuple[str, str | None]:
 
 def known(lookup, iri: str) -> bool:
     return bool(SAFE_IRI.match(iri)) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
+
+
+def readable_turtle(lookup, iri: str) -> bytes:
+    """Turtle with the project's prefixes declared, for people reading it (the engine writes full IRIs)."""
+    answer = lookup.engine.query(describe_query(iri))
+    graph = Graph().parse(data=answer.serialize(_BY_NAME["ntriples"]).decode("utf-8"), format="nt")
+    for prefix, namespace in lookup.namespaces():
+        graph.bind(prefix, namespace, override=True, replace=True)
+    return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def describe_query(iri: str) -> str:
