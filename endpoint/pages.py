@@ -28,7 +28,6 @@ from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 bp = Blueprint("pages", __name__)
 
 ELI = "http://data.europa.eu/eli/ontology#"
-XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 LINK_PREDICATES = (
     "http://www.w3.org/2004/02/skos/core#exactMatch",
     "http://www.w3.org/2004/02/skos/core#closeMatch",
