@@ -112,6 +112,10 @@ class Lookup:
         rows = self.select("SELECT DISTINCT ?c WHERE { { ?x a ?c } UNION { ?x ?c ?y } }")
         return {row["c"].value for row in rows}
 
+    def preload(self) -> int:
+        """Read the tables every page uses (labels, class hierarchy, terms in use); their total size."""
+        return len(self.labels) + len(self.superclasses) + len(self.in_use)
+
     def most_specific(self, classes: set[str]) -> list[str]:
         """The classes that no other class in the set specialises, in a stable order."""
         keep = [c for c in classes if not any(c in self.superclasses.get(o, ()) for o in classes if o != c)]

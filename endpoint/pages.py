@@ -27,6 +27,14 @@ from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
 bp = Blueprint("pages", __name__)
 
+
+@bp.record_once
+def read_labels_at_start(state) -> None:
+    """Read labels, the class hierarchy and the terms in use when the app is made, not on the first visit."""
+    with state.app.app_context():
+        current_lookup().preload()
+
+
 ELI = "http://data.europa.eu/eli/ontology#"
 LINK_PREDICATES = (
     "http://www.w3.org/2004/02/skos/core#exactMatch",
@@ -253,10 +261,9 @@ def treaty_page(lookup: Lookup, iri: str, base: dict) -> str:
     parties = [row for row in rows if row.is_party]
     sort, descending = sort_order(request.args.get("sort"), request.args.get("order"))
     parties.sort(key=PARTY_COLUMNS[sort][1], reverse=descending)
-    signatories = lookup.select(
-        "SELECT ?s (SAMPLE(STR(?d)) AS ?date) WHERE {"
-        f" ?s bkg:isSignatoryOf <{iri}> FILTER NOT EXISTS {{ ?s bkg:isContractingStateOf <{iri}> }}"
-        f" OPTIONAL {{ ?sig bkg:signatory ?s ; bkg:treaty <{iri}> ; bkg:date ?d }} }} GROUP BY ?s"
+    contracting = {row.iri for row in rows}
+    signed = lookup.select(
+        f"SELECT ?s ?d WHERE {{ ?sig bkg:signatory ?s ; bkg:treaty <{iri}> OPTIONAL {{ ?sig bkg:date ?d }} }}"
     )
     events = lookup.select(
         f"SELECT ?e ?k ?d ?place WHERE {{ ?e bkg:treaty <{iri}> ; a ?k . ?k rdfs:subClassOf bkg:TreatyLevelEvent"
@@ -270,7 +277,7 @@ def treaty_page(lookup: Lookup, iri: str, base: dict) -> str:
         parties=parties,
         pending=[row for row in rows if not row.is_party],
         signatories=sorted(
-            ({"iri": r["s"].value, "date": r.get("date", "")} for r in signatories),
+            ({"iri": r["s"].value, "date": r.get("d", "")} for r in signed if r["s"].value not in contracting),
             key=lambda s: lookup.label(s["iri"]).casefold(),
         ),
         columns=PARTY_COLUMNS,
@@ -301,30 +308,40 @@ def sort_order(sort: str | None, order: str | None) -> tuple[str, bool]:
 
 
 def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
-    """Every State that consented to the treaty, with its consent, entry into force and signature."""
-    rows = lookup.select(
-        "SELECT ?s ?iso ?kind ?cdate ?edate ?sdate ?member ?party WHERE {"
-        f" ?s bkg:isContractingStateOf <{treaty}> ."
-        " OPTIONAL { ?s bkg:iso3166Alpha3 ?iso }"
-        f" OPTIONAL {{ ?c bkg:consentingState ?s ; bkg:treaty <{treaty}> ; a ?kind ."
-        "   ?kind rdfs:subClassOf bkg:ConsentToBeBound OPTIONAL { ?c bkg:date ?cdate } }"
-        f" OPTIONAL {{ ?e bkg:boundState ?s ; bkg:treaty <{treaty}> ; bkg:date ?edate }}"
-        f" OPTIONAL {{ ?g bkg:signatory ?s ; bkg:treaty <{treaty}> ; bkg:date ?sdate }}"
-        " OPTIONAL { ?s bkg:isCouncilOfEuropeMember ?member }"
-        f" BIND(EXISTS {{ ?s bkg:isPartyTo <{treaty}> }} AS ?party) }}"
-    )
+    """Every State that consented to the treaty, with its consent, entry into force and signature.
+
+    Several small queries rather than one with many OPTIONALs: rdflib's engine takes seconds on that.
+    """
+    t = f"<{treaty}>"
     by_state: dict[str, PartyRow] = {}
-    kinds: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
+    for row in lookup.select(
+        f"SELECT ?s ?iso ?member WHERE {{ ?s bkg:isContractingStateOf {t} OPTIONAL {{ ?s bkg:iso3166Alpha3 ?iso }}"
+        " OPTIONAL { ?s bkg:isCouncilOfEuropeMember ?member } }"
+    ):
         iri = row["s"].value
         party = by_state.setdefault(iri, PartyRow(iri, lookup.label(iri), str(row.get("iso", ""))))
-        party.consent_date = party.consent_date or str(row.get("cdate", ""))
-        party.in_force = party.in_force or str(row.get("edate", ""))
-        party.signed = party.signed or str(row.get("sdate", ""))
         party.member = party.member or str(row.get("member", "")) in ("true", "1")
-        party.is_party = party.is_party or str(row.get("party", "")) in ("true", "1")
-        if "kind" in row:
-            kinds[iri].add(row["kind"].value)
+    for row in lookup.select(f"SELECT ?s WHERE {{ ?s bkg:isPartyTo {t} }}"):
+        if row["s"].value in by_state:
+            by_state[row["s"].value].is_party = True
+    kinds: dict[str, set[str]] = defaultdict(set)
+    consent = lookup.vocab + "ConsentToBeBound"
+    for row in lookup.select(
+        f"SELECT ?s ?kind ?d WHERE {{ ?c bkg:consentingState ?s ; bkg:treaty {t} ; a ?kind"
+        " OPTIONAL { ?c bkg:date ?d } }"
+    ):
+        party = by_state.get(row["s"].value)
+        if party is None:
+            continue
+        party.consent_date = party.consent_date or str(row.get("d", ""))
+        kind = row["kind"].value
+        if kind == consent or consent in lookup.superclasses.get(kind, ()):
+            kinds[party.iri].add(kind)
+    for link, attribute in (("boundState", "in_force"), ("signatory", "signed")):
+        for row in lookup.select(f"SELECT ?s ?d WHERE {{ ?e bkg:{link} ?s ; bkg:treaty {t} ; bkg:date ?d }}"):
+            party = by_state.get(row["s"].value)
+            if party is not None and not getattr(party, attribute):
+                setattr(party, attribute, row["d"].value)
     for iri, party in by_state.items():
         specific = lookup.most_specific(kinds[iri])
         party.kind = lookup.label(specific[0]) if specific else ""
