@@ -10,6 +10,7 @@ from pathlib import Path
 from . import paths
 from .build import Inputs, build, is_stale, make_graphs
 from .checks import CheckError
+from .quality import format_quality, measure_quality
 from .reasoning import ReasoningError
 from .sources import DataError
 
@@ -55,6 +56,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except (DataError, CheckError, ReasoningError) as exc:
         return report_failure(exc)
     say(f"valid: {result.manifest['triples']} triples in {len(result.graphs)} graphs, all checks pass")
+    say("data quality:\n" + format_quality(measure_quality(list(result.graphs.values()))))
     return EXIT_OK
 
 

@@ -77,6 +77,7 @@ def map_sources(sources: Sources) -> Mapped:
     out.data.add((COUNCIL_OF_EUROPE, RDF.type, BKG.InternationalOrganisation))
     out.data.add((COUNCIL_OF_EUROPE, RDFS.label, Literal("Council of Europe", lang="en")))
     out.data.add((COUNCIL_OF_EUROPE, RDFS.label, Literal("Conseil de l'Europe", lang="fr")))
+    record_provenance(COUNCIL_OF_EUROPE, "verified", "https://www.coe.int/", out)
     for treaty in sources.treaties:
         map_treaty(treaty, out)
     for state in sources.states:
@@ -85,7 +86,21 @@ def map_sources(sources: Sources) -> Mapped:
         map_membership(membership, out)
     for act in sources.acts:
         map_act(act, out)
+    if sources.texts is not None:
+        map_text_tables(sources, out)
     return out
+
+
+def map_text_tables(sources: Sources, out: Mapped) -> None:
+    """Articles, facts, clauses, reservations, statements and claims (modules that build on this one)."""
+    from .provisions import map_texts
+    from .statements import map_claims, map_seed, map_statements
+
+    titles = {t.code: {"en": t.title_en, **({"fr": t.title_fr} if t.title_fr else {})} for t in sources.treaties}
+    map_texts(sources.texts, titles, out)
+    map_seed(out)
+    map_statements(sources.texts.statements, out)
+    map_claims(sources.texts.claims, out)
 
 
 def record_provenance(node: URIRef, status: str, source: str, out: Mapped, as_of: str = "", note: str = "") -> None:
@@ -115,6 +130,10 @@ def map_treaty(treaty: Treaty, out: Mapped) -> None:
         g.add((node, DCTERMS.title, Literal(treaty.title_fr, lang="fr")))
     if treaty.opened:
         g.add((node, ELI.date_document, date_literal(treaty.opened)))
+    if treaty.supplements:
+        # Both protocols are open only to Parties to what they supplement (ETS 189 Arts. 9, 11; CETS 224).
+        g.add((node, BKG.supplements, treaty_iri(treaty.supplements)))
+        g.add((node, BKG.openOnlyToPartiesOf, treaty_iri(treaty.supplements)))
     in_force = ELI["InForce-inForce"] if treaty.entry_into_force else ELI["InForce-notInForce"]
     g.add((node, ELI.in_force, in_force))
     record_provenance(node, treaty.status, treaty.source, out)

@@ -7,8 +7,12 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pycountry
+
+if TYPE_CHECKING:
+    from .texts import Texts
 
 STATUSES = ("verified", "unverified", "derived")
 CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession", "consent")
@@ -53,6 +57,7 @@ class Treaty:
     status: str
     source: str
     line: int
+    supplements: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,9 +100,10 @@ class Sources:
     states: list[State] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
+    texts: Texts | None = None
 
 
-class _Table:
+class Table:
     """A CSV file read row by row, with problems recorded against file and line."""
 
     def __init__(self, path: Path, columns: tuple[str, ...], problems: list[Problem]):
@@ -168,7 +174,7 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
         "code", "series", "number", "short_title", "title_en", "title_fr", "adopted", "opened",
         "opened_place", "entry_into_force", "status", "source",
     )  # fmt: skip
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     treaties = []
     for line, row in table.rows():
         code = table.required(line, row, "code")
@@ -191,13 +197,17 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
                 status=table.choice(line, row, "status", STATUSES),
                 source=table.required(line, row, "source"),
                 line=line,
+                supplements=row.get("supplements", ""),
             )
         )
+    for treaty in treaties:
+        if treaty.supplements and treaty.supplements not in {t.code for t in treaties}:
+            table.report(treaty.line, f"unknown treaty {treaty.supplements!r}", "supplements")
     return treaties
 
 
 def read_states(path: Path, problems: list[Problem]) -> list[State]:
-    table = _Table(path, ("iso3", "name"), problems)
+    table = Table(path, ("iso3", "name"), problems)
     states: list[State] = []
     seen: dict[str, int] = {}
     for line, row in table.rows():
@@ -215,7 +225,7 @@ def read_states(path: Path, problems: list[Problem]) -> list[State]:
 
 
 def read_memberships(path: Path, known: set[str], problems: list[Problem]) -> list[Membership]:
-    table = _Table(path, ("iso3", "joined", "left", "status", "source", "note"), problems)
+    table = Table(path, ("iso3", "joined", "left", "status", "source", "note"), problems)
     memberships = []
     for line, row in table.rows():
         iso3 = row["iso3"]
@@ -241,7 +251,7 @@ def read_memberships(path: Path, known: set[str], problems: list[Problem]) -> li
 
 def read_acts(path: Path, known_states: set[str], known_treaties: set[str], problems: list[Problem]) -> list[Act]:
     columns = ("treaty", "iso3", "act", "date", "status", "source", "source_as_of", "note")
-    table = _Table(path, columns, problems)
+    table = Table(path, columns, problems)
     acts: list[Act] = []
     seen: dict[tuple[str, str, str], int] = {}
     for line, row in table.rows():
@@ -297,12 +307,15 @@ def check_act_order(acts: list[Act], path: Path, problems: list[Problem]) -> Non
 
 def read_sources(data_dir: Path) -> Sources:
     """Read every table in data_dir; raise DataError listing every problem found."""
+    from .texts import read_texts  # texts builds on this module's table reader
+
     problems: list[Problem] = []
     treaties = read_treaties(data_dir / "treaties.csv", problems)
     states = read_states(data_dir / "states.csv", problems)
     known = {s.iso3 for s in states}
     memberships = read_memberships(data_dir / "coe_membership.csv", known, problems)
     acts = read_acts(data_dir / "acts.csv", known, {t.code for t in treaties}, problems)
+    texts = read_texts(data_dir, {t.code for t in treaties}, known, problems)
     if problems:
         raise DataError(problems)
-    return Sources(treaties=treaties, states=states, memberships=memberships, acts=acts)
+    return Sources(treaties=treaties, states=states, memberships=memberships, acts=acts, texts=texts)

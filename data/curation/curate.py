@@ -72,7 +72,14 @@ def act_evidence(text: str, act: str) -> str:
     return "; ".join(chosen)
 
 
+DAY_DOUBT = re.compile(r"day UNVERIFIED-RECALL(?: \(CoE chart value recalled\))?")
+
+
 def status_of(evidence: str, act: str) -> str:
+    if act == "entry-into-force" and "implied by the verified EIF" in evidence:
+        # "day UNVERIFIED-RECALL" in such a cell doubts the day of the deposit, which the source
+        # infers from the entry into force it saw; the entry into force itself is verified.
+        evidence = DAY_DOUBT.sub("", evidence)
     if "UNVERIFIED" in evidence or "UNCERTAIN" in evidence or "from memory" in evidence:
         return "unverified"
     if act == "entry-into-force" and "EIF computed" in evidence:
