@@ -474,9 +474,16 @@ def article_page(lookup: Lookup, iri: str, base: dict) -> str:
         f"SELECT ?a (COUNT(?mid) AS ?depth) WHERE {{ <{iri}> eli:is_part_of+ ?a . ?a eli:is_part_of* ?mid }}"
         " GROUP BY ?a"
     )
-    linked = "SELECT DISTINCT ?x WHERE {{ ?x a {cls} . {{ ?x ?p <{iri}> }} UNION {{ <{iri}> ?p ?x }} }}"
-    obligations = lookup.select(linked.format(cls="bkg:Obligation", iri=iri))
-    reservations = lookup.select(linked.format(cls="bkg:Reservation", iri=iri))
+    # Norms and clauses point at the article (or it at them); reservations made point at a clause.
+    linked = (
+        "SELECT DISTINCT ?x WHERE {{ ?x a ?c VALUES ?c {{ {classes} }} {{ ?x ?p <{iri}> }} UNION {{ <{iri}> ?p ?x }} }}"
+    )
+    obligations = lookup.select(linked.format(classes="bkg:Obligation bkg:Permission", iri=iri))
+    clauses = lookup.select(linked.format(classes="bkg:ReservationClause", iri=iri))
+    reservations = lookup.select(
+        f"SELECT DISTINCT ?x WHERE {{ ?x a bkg:Reservation {{ ?x ?p <{iri}> }} UNION"
+        f" {{ ?x bkg:underClause ?clause . {{ ?clause ?q <{iri}> }} UNION {{ <{iri}> ?q ?clause }} }} }}"
+    )
     return render_template(
         "article.html",
         **base,
@@ -486,6 +493,7 @@ def article_page(lookup: Lookup, iri: str, base: dict) -> str:
         text=[(p, o) for p, o in base["outgoing"] if o.kind == "literal"],
         obligations=[describe(lookup, r["x"].value) for r in obligations],
         reservations=[describe(lookup, r["x"].value) for r in reservations],
+        clauses=[describe(lookup, r["x"].value) for r in clauses],
         reservation_rules=[(p, o) for p, o in base["outgoing"] if "eservation" in p.value],
     )
 
@@ -493,7 +501,9 @@ def article_page(lookup: Lookup, iri: str, base: dict) -> str:
 def describe(lookup: Lookup, iri: str) -> dict:
     """A linked resource with its own statements, to show inline."""
     rows = lookup.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
-    return {"iri": iri, "statements": [(r["p"], r["o"]) for r in rows if not noise(iri, r["p"].value, r["o"])]}
+    statements = [(r["p"], r["o"]) for r in rows if not noise(iri, r["p"].value, r["o"])]
+    statements.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
+    return {"iri": iri, "statements": statements}
 
 
 # --- query page -------------------------------------------------------------------------------
