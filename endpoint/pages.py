@@ -354,8 +354,8 @@ def read_parts(lookup: Lookup, whole: str) -> list[dict]:
         return []
     rows = lookup.select(
         f"SELECT ?part ?parent ?number ?title WHERE {{ ?part eli:is_part_of+ <{whole}> ; eli:is_part_of ?parent ."
-        " OPTIONAL { ?part eli:number ?number }"
-        " OPTIONAL { ?part eli:title ?title FILTER(LANG(?title) IN ('en', '')) } }"
+        " OPTIONAL { ?part eli:number|eli:id_local ?number }"
+        " OPTIONAL { ?part eli:title|dcterms:title ?title FILTER(LANG(?title) IN ('en', '')) } }"
     )
     nodes: dict[str, dict] = {}
     parents: dict[str, set[str]] = defaultdict(set)
@@ -372,13 +372,23 @@ def read_parts(lookup: Lookup, whole: str) -> list[dict]:
         if nearest:
             nodes[nearest[0]]["children"].append(node)
     top = [n for iri, n in nodes.items() if not any(p in nodes for p in parents[iri])]
-    for node in nodes.values():
-        node["children"].sort(key=part_key)
+    for node in top:
+        order_parts(node)
     return sorted(top, key=part_key)
 
 
+def order_parts(node: dict) -> float:
+    """Put parts in the order of the text: articles are numbered through the treaty, so a chapter,
+    section or title (numbered I, II, ... or not at all) comes where its first article comes."""
+    firsts = [order_parts(child) for child in node["children"]]
+    node["children"].sort(key=part_key)
+    own = float(node["number"]) if node["number"].isdigit() else float("inf")
+    node["first"] = min([own, *firsts])
+    return node["first"]
+
+
 def part_key(node: dict) -> tuple:
-    return natural_key(node["number"] or node["label"])
+    return (node["first"], natural_key(node["label"]))
 
 
 def series_key(code: str) -> tuple:

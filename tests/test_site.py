@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -272,3 +273,40 @@ def test_query_results_never_link_a_non_web_iri(live_server):
     shown = page(live_server, "/query?" + query)
     assert shown.body_rows("results") == [["javascript:alert(1)"]]
     assert not any(href.startswith("javascript:") for href, _ in shown.links)
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(paths.DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_treaty_page_lists_the_articles_in_the_order_of_the_text(live_server):
+    articles = [r for r in read_csv("articles_185.csv") if r["unit"] == "article"]
+    treaty = page(live_server, "/id/treaty/ets-185")
+    first_seen: list[str] = []
+    for href, _ in treaty.links:
+        match = re.fullmatch(r"/id/treaty/ets-185/article/(\d+)", href)
+        if match and match.group(1) not in first_seen:
+            first_seen.append(match.group(1))
+    assert first_seen == sorted((r["number"] for r in articles), key=int)
+    for row in articles:
+        assert f"Art. {row['number']}: {row['heading_en']}" in treaty.plain
+
+
+def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_received(live_server):
+    articles = {r["number"]: r for r in read_csv("articles_224.csv") if r["unit"] == "article"}
+    clauses = [
+        r for r in read_csv("reservations_declarations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"
+    ]
+    made = [r for r in read_csv("state_reservations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
+    number = re.match(r"Art\. (\d+)", made[0]["provision"]).group(1)
+    article = page(live_server, f"/id/treaty/cets-224/article/{number}")
+    assert articles[number]["heading_en"] in article.plain
+    assert ("/id/treaty/cets-224", "Second Additional Protocol (electronic evidence)") in article.links
+    assert ("obligation" in article.plain.split("Obligations", 1)[1]) == (articles[number]["obligation"] == "yes")
+    for clause in clauses:
+        if number in clause["articles"].split(";"):
+            assert clause["description"] in article.plain
+    for row in made:
+        if re.match(rf"Art\. {number}\b", row["provision"]):
+            assert any(f"/{row['iso3']}/reservation/" in href for href, _ in article.links), row
