@@ -266,8 +266,9 @@ def treaty_page(lookup: Lookup, iri: str, base: dict) -> str:
         f"SELECT ?s ?d WHERE {{ ?sig bkg:signatory ?s ; bkg:treaty <{iri}> OPTIONAL {{ ?sig bkg:date ?d }} }}"
     )
     events = lookup.select(
-        f"SELECT ?e ?k ?d ?place WHERE {{ ?e bkg:treaty <{iri}> ; a ?k . ?k rdfs:subClassOf bkg:TreatyLevelEvent"
-        " FILTER(?k != bkg:TreatyLevelEvent) OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
+        f"SELECT ?e ?k ?d ?place WHERE {{ ?e a bkg:TreatyLevelEvent ; bkg:treaty <{iri}> ; a ?k ."
+        " ?k rdfs:subClassOf bkg:TreatyLevelEvent FILTER(?k != bkg:TreatyLevelEvent)"
+        " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
         " ORDER BY ?d"
     )
     return render_template(
@@ -425,9 +426,9 @@ def state_page(lookup: Lookup, iri: str, base: dict) -> str:
         if p.value in LINK_PREDICATES and o.is_iri and not lookup.is_local(o.value)
     ]
     obligations = lookup.vocab + "Obligation" in lookup.in_use and lookup.select(
-        "SELECT DISTINCT ?ob ?t WHERE { ?ob a bkg:Obligation ."
-        f" {{ {{ ?ob ?p <{iri}> }} UNION {{ <{iri}> ?p ?ob }} }} UNION"
-        f" {{ <{iri}> bkg:isPartyTo ?t . ?art eli:is_part_of* ?t . {{ ?ob ?q ?art }} UNION {{ ?art ?q ?ob }} }} }}"
+        # Who bears an obligation is inferred (bkg:bearsObligation), so a direct link is enough.
+        f"SELECT DISTINCT ?ob ?t WHERE {{ {{ <{iri}> ?p ?ob }} UNION {{ ?ob ?p <{iri}> }} ?ob a bkg:Obligation"
+        " OPTIONAL { ?t bkg:imposesObligation ?ob } }"
     )
     return render_template(
         "state.html",
