@@ -129,6 +129,8 @@ class Lookup:
             return "/term/" + iri[len(self.vocab) :]
         if iri == self.base + "ontology":
             return "/ontology"
+        if iri.startswith(self.base + "graph/"):
+            return "/" + iri[len(self.base) :]
         return iri
 
     def is_local(self, iri: str) -> bool:

@@ -194,6 +194,13 @@ def render_resource(iri: str) -> str:
     return render_template("resource.html", **base)
 
 
+def render_graph(iri: str, size: int) -> str:
+    """The page of a named graph: what it holds and how to download it."""
+    return render_template(
+        "graph.html", iri=iri, title=iri.rsplit("/", 1)[-1], size=size, others=current_lookup().engine.graph_names()
+    )
+
+
 def common(lookup: Lookup, iri: str) -> dict:
     """What every resource page shows: label, IRI, types, statements both ways and provenance."""
     prov_graph = lookup.base + "graph/provenance"

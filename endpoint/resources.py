@@ -34,6 +34,30 @@ def term(name: str) -> Response:
     return dereference("ontology#", name)
 
 
+@bp.get("/graph/<name>")
+def named_graph(name: str) -> Response:
+    """A named graph of the build: a page with its size, or all its triples as RDF."""
+    lookup = current_lookup()
+    stem, dot, extension = name.rpartition(".")
+    if dot and extension in EXTENSIONS:
+        name = stem
+    iri = lookup.base + "graph/" + name
+    if iri not in lookup.engine.graph_names():
+        raise not_found(f"no named graph <{iri}> in this build")
+    override = request.args.get("format") or (EXTENSIONS[extension] if dot and extension in EXTENSIONS else None)
+    fmt = choose_format(LD_FORMATS, request.accept_mimetypes, override)
+    if fmt is HTML:
+        size = lookup.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        response = Response(pages.render_graph(iri, int(size[0]["n"].value)), mimetype="text/html")
+    else:
+        answer = lookup.engine.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+        response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
+    if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json"):
+        response.charset = "utf-8"
+    response.vary.add("Accept")
+    return response
+
+
 def dereference(prefix: str, rest: str) -> Response:
     lookup = current_lookup()
     iri, extension = resolve(lookup, lookup.base + prefix + rest)

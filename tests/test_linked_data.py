@@ -178,3 +178,16 @@ def test_treaty_page_shows_article_structure_in_order(other_base_server):
     treaty = Page(body.decode())
     texts = [text for href, text in treaty.links if href.startswith("/id/treaty/t1/")]
     assert texts[:3] == ["Chapter II", "Article 9", "Article 10"]
+
+
+def test_named_graphs_dereference_with_their_triples(live_server, build_dir):
+    dataset = Dataset()
+    dataset.parse(str(build_dir / "graph.nq"), format="nquads")
+    ontology = dataset.graph(URIRef(BASE + "graph/ontology"))
+    status, media, body = get(live_server.url + "/graph/ontology", "text/html")
+    assert (status, media) == (200, "text/html")
+    assert f'<strong id="size">{len(ontology)}</strong>' in body.decode()
+    status, media, body = get(live_server.url + "/graph/ontology.nt")
+    assert (status, media) == (200, "application/n-triples")
+    assert isomorphic(parse(body, media), ontology)
+    assert get(live_server.url + "/graph/nothing")[0] == 404
