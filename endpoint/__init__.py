@@ -6,7 +6,7 @@ from flask import Flask
 
 from graph_builder import paths
 
-from . import health, pages, resources, sparql
+from . import catalogue, exports, health, pages, resources, sparql
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -23,6 +23,8 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     register_error_handlers(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(catalogue.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
     return app

@@ -10,16 +10,13 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, render_template, request
 from markupsafe import Markup, escape
 from rdflib import Graph, Literal, URIRef
 
-from graph_builder import paths
-
-from . import charts
+from . import catalogue, charts
 from .engine import QueryError, UpdateRefused
 from .errors import not_found
 from .lookup import OWL, RDF_TYPE, SAFE_IRI, Lookup, Node, current_lookup, read_rows
@@ -527,31 +524,14 @@ def describe(lookup: Lookup, iri: str) -> dict:
 # --- query page -------------------------------------------------------------------------------
 
 
-@dataclass
-class CatalogueQuery:
-    name: str
-    summary: str
-    text: str
-
-
-def read_catalogue(folder: Path) -> list[CatalogueQuery]:
-    """The catalogue's queries (queries/*.rq), each with the summary from its ``#+ summary:`` line."""
-    out = []
-    for path in sorted(folder.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        summary = next((m.group(1).strip() for m in SUMMARY.finditer(text)), path.stem)
-        out.append(CatalogueQuery(path.stem, summary, text))
-    return out
-
-
-SUMMARY = re.compile(r"^#\+\s*summary:(.*)$", re.MULTILINE)
-
-
 @bp.route("/query", methods=["GET", "POST"])
 def query_page():
-    catalogue = read_catalogue(paths.QUERIES_DIR)
-    chosen = next((q for q in catalogue if q.name == request.values.get("example")), None)
-    text = request.values.get("query", "") or (chosen.text if chosen else "")
+    """The editor: a catalogue query (its parameters at their defaults) or the visitor's own, run here."""
+    examples = sorted(catalogue.catalogue().values(), key=lambda q: q.summary.casefold())
+    chosen = catalogue.catalogue().get(request.values.get("example", ""))
+    text = request.values.get("query", "")
+    if not text and chosen:
+        text = chosen.bind({}, catalogue.known_states())
     result, error, status = None, "", 200
     if text.strip() and (request.values.get("run") or chosen):
         try:
@@ -563,7 +543,7 @@ def query_page():
         formats = GRAPH_FORMATS if result["kind"] == "graph" else RESULT_FORMATS
         downloads = [(fmt.name, "/sparql?" + urlencode({"query": text, "format": fmt.name})) for fmt in formats]
     page = render_template(
-        "query.html", catalogue=catalogue, chosen=chosen, text=text, result=result, error=error, downloads=downloads
+        "query.html", catalogue=examples, chosen=chosen, text=text, result=result, error=error, downloads=downloads
     )
     return page, status
 

@@ -18,8 +18,9 @@ from rdflib import Graph, URIRef
 
 from . import __version__, paths
 from .checks import run_checks
+from .links import make_links
 from .mapping import map_sources
-from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+from .namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from .ontology import load_turtle, ontology_files
 from .reasoning import apply_rules, owl_closure
 from .sources import DataError, Sources, read_sources
@@ -96,6 +97,7 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         sources, ontology = read_inputs(inputs)
     with timer.step("map", "records to triples"):
         mapped = map_sources(sources)
+        links = make_links(inputs.data_dir, {s.iso3 for s in sources.states}, {t.slug for t in sources.treaties})
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
         inferred = owl_closure(ontology, mapped.data)
     with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
@@ -106,6 +108,7 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         DATA_GRAPH: mapped.data,
         INFERRED_GRAPH: inferred,
         PROVENANCE_GRAPH: mapped.provenance,
+        LINKS_GRAPH: links,
     }
     with timer.step("checks", f"{inputs.checks_dir}/*_violation.rq"):
         union = Graph()

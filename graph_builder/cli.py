@@ -9,7 +9,9 @@ from pathlib import Path
 
 from . import paths
 from .build import Inputs, build, is_stale, make_graphs
+from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
 from .checks import CheckError
+from .namespaces import BKG
 from .quality import format_quality, measure_quality
 from .reasoning import ReasoningError
 from .sources import DataError
@@ -82,6 +84,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    except CatalogueError as exc:  # a broken queries/*.rq stops the start, not a later request
+        say(f"error: {exc}")
+        return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
     say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
@@ -92,12 +97,31 @@ def read_query_text(args: argparse.Namespace) -> str:
     if args.file:
         return Path(args.file).read_text(encoding="utf-8")
     if args.name:
-        path = paths.QUERIES_DIR / f"{args.name}.rq"
-        if not path.is_file():
-            known = ", ".join(sorted(p.stem for p in paths.QUERIES_DIR.glob("*.rq")))
-            raise FileNotFoundError(f"no query named {args.name!r}; known: {known}")
-        return path.read_text(encoding="utf-8")
+        return find_query(read_catalogue(paths.QUERIES_DIR), args.name).text
     return args.query
+
+
+def read_params(pairs: list[str]) -> dict[str, str]:
+    """--param key=value pairs as a dict; ParameterError for a malformed or repeated pair."""
+    values: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise ParameterError(f"--param {pair!r}: expected key=value")
+        if key.strip() in values:
+            raise ParameterError(f"--param {key.strip()!r} is given more than once")
+        values[key.strip()] = value
+    return values
+
+
+def bind_named(args: argparse.Namespace, engine) -> str:
+    """The named query with its --param values bound; ParameterError naming a bad one."""
+    from endpoint.negotiation import RESULT_FORMATS
+
+    query = find_query(read_catalogue(paths.QUERIES_DIR), args.name)
+    answer = engine.query(f"SELECT DISTINCT ?code WHERE {{ ?state <{BKG.iso3166Alpha3}> ?code }}")
+    rows = json.loads(answer.serialize(RESULT_FORMATS[0]))["results"]["bindings"]
+    return query.bind(read_params(args.param), {row["code"]["value"] for row in rows})
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -105,14 +129,23 @@ def cmd_query(args: argparse.Namespace) -> int:
     from endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 
     build_dir = Path(args.build_dir)
+    if args.param and not args.name:
+        say("error: --param goes with --name NAME (a query from the catalogue)")
+        return EXIT_USAGE
     try:
         text = read_query_text(args)
-    except OSError as exc:
+    except (OSError, UnknownQuery, CatalogueError) as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
     if not ensure_build(build_dir):
         return EXIT_FAILED
     engine = open_engine(args.engine, build_dir)
+    if args.name:
+        try:
+            text = bind_named(args, engine)
+        except (ParameterError, CatalogueError) as exc:
+            say(f"error: {exc}")
+            return EXIT_USAGE
     try:
         answer = engine.query(text)
     except (QueryError, UpdateRefused) as exc:
@@ -173,7 +206,11 @@ def parser() -> argparse.ArgumentParser:
     source = p.add_mutually_exclusive_group(required=True)
     source.add_argument("query", nargs="?", help="the query text")
     source.add_argument("--file", help="read the query from a file")
-    source.add_argument("--name", help="run a named query from queries/")
+    source.add_argument("--name", help="run a named query from queries/ (see /queries for the list)")
+    p.add_argument(
+        "--param", action="append", default=[], metavar="KEY=VALUE",
+        help="a parameter of the named query, e.g. --param treaty=185 --param date=2010-01-01",
+    )  # fmt: skip
     p.add_argument("--format", default="table", choices=TABLE_FORMATS, help="output format (default: %(default)s)")
     p.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="query engine")
     p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")

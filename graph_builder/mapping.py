@@ -16,7 +16,7 @@ import pycountry
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import BKG, ELI, EUCOUNTRY, ID, ORG, bind_prefixes
+from .namespaces import BKG, ELI, ID, ORG, bind_prefixes
 from .sources import CONSENT_KINDS, Act, Membership, Sources, State, Treaty
 
 ACT_CLASS = {
@@ -151,7 +151,7 @@ def map_treaty(treaty: Treaty, out: Mapped) -> None:
         g.add((event, RDFS.label, Literal(f"{treaty.code}: {slug.replace('-', ' ')}", lang="en")))
         if place:
             g.add((event, BKG.place, Literal(place)))
-        if cls is BKG.EntryIntoForce:
+        if cls == BKG.EntryIntoForce:
             g.add((node, ELI.first_date_entry_in_force, date_literal(date)))
         record_provenance(event, treaty.status, treaty.source, out)
 
@@ -163,7 +163,6 @@ def map_state(state: State, out: Mapped) -> None:
     g.add((node, RDFS.label, Literal(state.name, lang="en")))
     g.add((node, BKG.iso3166Alpha3, Literal(state.iso3)))
     g.add((node, BKG.iso3166Alpha2, Literal(state.iso2)))
-    g.add((node, SKOS.exactMatch, EUCOUNTRY[state.iso3]))
     french = french_name(state.iso3)
     if french:
         g.add((node, RDFS.label, Literal(french, lang="fr")))

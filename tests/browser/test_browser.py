@@ -10,6 +10,7 @@ from endpoint import create_app
 from endpoint.config import Config
 
 from ..conftest import LiveServer
+from ..test_site import parties_today, summary_of
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra: pip install -e '.[test]'")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
@@ -102,9 +103,9 @@ def test_home_to_treaty_to_state(browser, server, acts):
 
 def test_query_page_runs_a_catalogue_query_and_shows_errors(browser, server, acts):
     browser.get(server.url + "/query")
-    follow(browser, browser.find_element(By.LINK_TEXT, "Parties to a treaty"))
+    follow(browser, browser.find_element(By.LINK_TEXT, summary_of("parties")))
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
-    assert {row.find_element(By.TAG_NAME, "td").text for row in rows} == parties(acts, "ETS 185")
+    assert {row.find_element(By.TAG_NAME, "td").text for row in rows} == parties_today(acts)
 
     editor = browser.find_element(By.ID, "query")
     editor.clear()

@@ -1,0 +1,129 @@
+"""Downloads of the whole graph at stable addresses, and their DCAT description at /download/.
+
+- /download/budapest-kg.nq      every named graph, as built (N-Quads)
+- /download/budapest-kg.jsonld  every named graph, JSON-LD with the project's prefixes as context
+- /download/budapest-kg.ttl     the union of the named graphs (Turtle has no graph names)
+
+Files other than N-Quads are made from build/graph.nq on first request and kept in memory: the
+build is read-only while the server runs.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+
+from graph_builder import paths
+from graph_builder.namespaces import BASE, PREFIXES, bind_prefixes
+
+from .errors import not_found
+from .negotiation import GRAPH_FORMATS, choose_format
+
+bp = Blueprint("exports", __name__)
+DATASET = URIRef(BASE + "dataset")
+STEM = "budapest-kg"
+
+
+@dataclass(frozen=True)
+class Download:
+    suffix: str
+    media_type: str
+    title: str
+
+
+DOWNLOADS = (
+    Download("nq", "application/n-quads", "The whole graph, every named graph (N-Quads)"),
+    Download("jsonld", "application/ld+json", "The whole graph, every named graph (JSON-LD with a context)"),
+    Download("ttl", "text/turtle", "The union of the named graphs (Turtle)"),
+)
+_lock = threading.Lock()
+
+
+def context() -> dict[str, str]:
+    """The JSON-LD context: the project's prefixes."""
+    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+
+
+def make_file(suffix: str) -> bytes:
+    """The download's bytes, made once per process from build/graph.nq."""
+    cache = current_app.extensions.setdefault("bkg_downloads", {})
+    if suffix in cache:
+        return cache[suffix]
+    source = current_app.extensions["bkg_config"].build_dir / paths.GRAPH_FILE
+    with _lock:
+        if suffix not in cache:
+            if suffix == "nq":
+                cache[suffix] = source.read_bytes()
+            else:
+                dataset = Dataset()
+                dataset.parse(source, format="nquads")
+                if suffix == "jsonld":
+                    cache[suffix] = dataset.serialize(format="json-ld", context=context(), encoding="utf-8")
+                else:
+                    union = Graph()
+                    bind_prefixes(union)
+                    for graph in dataset.graphs():
+                        if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+                            for triple in graph:
+                                union.add(triple)
+                    cache[suffix] = union.serialize(format="turtle", encoding="utf-8")
+    return cache[suffix]
+
+
+@bp.get(f"/download/{STEM}.<suffix>")
+def download(suffix: str) -> Response:
+    found = next((d for d in DOWNLOADS if d.suffix == suffix), None)
+    if found is None:
+        choices = ", ".join(f"{STEM}.{d.suffix}" for d in DOWNLOADS)
+        raise not_found(f"no download {STEM}.{suffix}; available: {choices} (described at /download/)")
+    response = Response(make_file(suffix), mimetype=found.media_type)
+    if found.media_type.startswith("text/"):
+        response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{STEM}.{suffix}"'
+    return response
+
+
+def describe(root: str) -> Graph:
+    """DCAT: the dataset and one distribution per download, with absolute addresses under root."""
+    graph = Graph()
+    bind_prefixes(graph)
+    graph.bind("dcat", DCAT)
+    graph.add((DATASET, RDF.type, DCAT.Dataset))
+    title = "budapest-kg: the Convention on Cybercrime and its protocols"
+    graph.add((DATASET, DCTERMS.title, Literal(title, lang="en")))
+    manifest = current_app.extensions.get("bkg_manifest") or {}
+    if manifest.get("built_at"):
+        graph.add((DATASET, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+    for d in DOWNLOADS:
+        url = URIRef(f"{root}download/{STEM}.{d.suffix}")
+        distribution = URIRef(f"{BASE}dataset/distribution/{d.suffix}")
+        graph.add((DATASET, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(d.title, lang="en")))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add((distribution, DCAT.accessURL, url))
+        graph.add(
+            (distribution, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{d.media_type}"))
+        )
+        graph.add((distribution, DCTERMS["format"], Literal(d.media_type)))
+    return graph
+
+
+@bp.get("/download/")
+def catalogue() -> Response:
+    fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    graph = describe(request.url_root)
+    if fmt.name == "jsonld":
+        body = graph.serialize(format="json-ld", context={**context(), "dcat": str(DCAT)}, encoding="utf-8")
+    elif fmt.name in ("nquads", "trig"):
+        body = graph.serialize(format="nt", encoding="utf-8")  # one graph: N-Triples is valid N-Quads and TriG
+    else:
+        body = graph.serialize(format={"ntriples": "nt", "rdfxml": "xml"}.get(fmt.name, fmt.name), encoding="utf-8")
+    response = Response(body, mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    return response

@@ -1,0 +1,475 @@
+"""The query catalogue: each named query runs on the real build and answers what data/ says.
+
+Expected answers are computed here in plain Python from data/*.csv, independently of the graph.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import statistics
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from endpoint.engine import OxigraphEngine, RdflibEngine
+from endpoint.negotiation import RESULT_FORMATS
+from graph_builder import paths
+from graph_builder.catalogue import CatalogueError, ParameterError, read_catalogue, read_query
+
+TREATIES = {"185": "ETS 185", "189": "ETS 189", "224": "CETS 224"}
+CONSENTS = ("ratification", "acceptance", "approval", "accession", "consent")
+TODAY = dt.datetime.now(dt.UTC).date()
+DAYS = ("2005-01-01", "2010-01-01", "2015-06-30", "2022-03-15", "2022-03-16", "2023-01-01", "today")
+REQUIRED = (
+    "parties", "signatories-only", "non-member-parties", "party-count-timeline", "state-profile",
+    "parties-missing-protocol",
+)  # fmt: skip
+
+
+# ---- plain-Python view of data/ -------------------------------------------------------------------
+
+
+def read_csv(name: str) -> list[dict[str, str]]:
+    with open(paths.DATA_DIR / name, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def day(value: str) -> dt.date:
+    return TODAY if value == "today" else dt.date.fromisoformat(value)
+
+
+def as_date(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class Data:
+    """The curated tables, and the categories of the issue computed from them by hand."""
+
+    def __init__(self) -> None:
+        self.acts = read_csv("acts.csv")
+        self.states = {r["iso3"]: r["name"] for r in read_csv("states.csv")}
+        self.memberships = read_csv("coe_membership.csv")
+        self.treaties = {r["code"]: r for r in read_csv("treaties.csv")}
+        self.regions = {r["iso3"]: r for r in read_csv("regions.csv")}
+        self.links = read_csv("links.csv")
+
+    def rows(self, treaty: str, *kinds: str) -> dict[str, dict[str, str]]:
+        return {r["iso3"]: r for r in self.acts if r["treaty"] == TREATIES[treaty] and r["act"] in kinds}
+
+    def consents(self, treaty: str) -> dict[str, dict[str, str]]:
+        return self.rows(treaty, *CONSENTS)
+
+    def entries(self, treaty: str) -> dict[str, dict[str, str]]:
+        return self.rows(treaty, "entry-into-force")
+
+    def parties_on(self, treaty: str, when: dt.date) -> set[str]:
+        """In force for the State on or before `when`; an unknown date counts from today on; no denunciation."""
+        parties = {
+            iso
+            for iso, row in self.entries(treaty).items()
+            if (row["date"] and as_date(row["date"]) <= when) or (not row["date"] and when >= TODAY)
+        }
+        denounced = {
+            iso
+            for iso, row in self.rows(treaty, "denunciation").items()
+            if row["date"] and as_date(row["date"]) <= when
+        }
+        return parties - denounced
+
+    def members_on(self, when: dt.date) -> set[str]:
+        return {
+            m["iso3"]
+            for m in self.memberships
+            if m["joined"] and as_date(m["joined"]) <= when and (not m["left"] or as_date(m["left"]) > when)
+        }
+
+    def region(self, iso: str) -> str:
+        return self.regions[iso]["region"]
+
+
+@pytest.fixture(scope="module")
+def data() -> Data:
+    return Data()
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return read_catalogue(paths.QUERIES_DIR)
+
+
+@pytest.fixture(scope="module")
+def engine(build_dir):
+    return OxigraphEngine(build_dir / paths.GRAPH_FILE)
+
+
+@pytest.fixture(scope="module")
+def ask(engine, catalogue, data):
+    """Run a named query with parameters on the build; rows as dicts of plain strings."""
+
+    def run(name: str, **params: str) -> list[dict[str, str]]:
+        return rows_of(engine, catalogue[name].bind(params, set(data.states)))
+
+    return run
+
+
+def rows_of(engine, text: str) -> list[dict[str, str]]:
+    answer = json.loads(engine.query(text).serialize(RESULT_FORMATS[0]))
+    return [{k: v["value"] for k, v in row.items()} for row in answer["results"]["bindings"]]
+
+
+# ---- the catalogue as a whole ---------------------------------------------------------------------
+
+
+def test_catalogue_has_the_required_queries_and_at_least_25(catalogue):
+    assert set(REQUIRED) <= set(catalogue)
+    assert len(catalogue) >= 25
+
+
+def test_every_query_is_documented(catalogue):
+    for query in catalogue.values():
+        assert query.summary, query.name
+        assert query.description, query.name
+        for param in query.params:
+            assert param.description, (query.name, param.name)
+
+
+def test_parameters_have_the_agreed_types(catalogue):
+    def types(name):
+        return {p.name: p.type_label for p in catalogue[name].params}
+
+    assert types("parties") == {"treaty": "enum(185,189,224)", "date": "date"}
+    assert types("signatories-only") == types("non-member-parties") == types("parties")
+    assert types("party-count-timeline") == {"treaty": "enum(185,189,224)"}
+    assert types("state-profile") == {"state": "iso3"}
+    assert types("parties-missing-protocol") == {"protocol": "enum(189,224)"}
+
+
+# ---- parsing, validation and substitution ---------------------------------------------------------
+
+
+def write_query(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "q.rq"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+QUERY = """#+ summary: s
+#+ param: treaty | enum(185,189,224) | 185 | the treaty
+#+ param: date | date | today | a day
+#+ param: state | iso3 |  | a State
+SELECT * WHERE { ?x ?p ?_treaty . FILTER(?d <= ?_date) ?_state ?q ?r }
+"""
+
+
+def test_bind_injects_values_at_the_start_of_the_outer_where(tmp_path):
+    query = read_query(write_query(tmp_path, QUERY))
+    text = query.bind({"treaty": "189", "date": "2010-01-01", "state": "fra"}, {"FRA"})
+    where = text.index("WHERE {") + len("WHERE {")
+    assert text[where:].lstrip().startswith("VALUES ?_treaty { <https://w3id.org/budapest-kg/id/treaty/ets-189> }")
+    assert 'VALUES ?_date { "2010-01-01"^^<http://www.w3.org/2001/XMLSchema#date> }' in text
+    assert "VALUES ?_state { <https://w3id.org/budapest-kg/id/state/FRA> }" in text
+
+
+def test_default_date_is_today(tmp_path):
+    text = read_query(write_query(tmp_path, QUERY)).bind({"state": "FRA"}, {"FRA"})
+    assert f'"{TODAY.isoformat()}"^^' in text
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"treaty": "186", "state": "FRA"}, "parameter 'treaty': '186' is not one of 185, 189, 224"),
+        ({"date": "2010-02-30", "state": "FRA"}, "parameter 'date': '2010-02-30' is not a date YYYY-MM-DD"),
+        ({"date": '2010-01-01" } ?s ?p ?o {', "state": "FRA"}, "parameter 'date'"),
+        ({"state": "XYZ"}, "parameter 'state': 'XYZ' is not an ISO 3166-1 alpha-3 code of a State in the graph"),
+        ({}, "parameter 'state' is required"),
+        ({"state": "FRA", "colour": "red"}, "unknown parameter(s) colour for 'q'; accepted: date, state, treaty"),
+    ],
+)
+def test_bad_values_name_the_parameter_and_what_is_allowed(tmp_path, values, message):
+    query = read_query(write_query(tmp_path, QUERY))
+    with pytest.raises(ParameterError) as caught:
+        query.bind(values, {"FRA"})
+    assert message in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }\n", "q.rq:1: missing '#+ summary:' line"),
+        (
+            "#+ summary: s\n#+ param: x | colour | red | c\nSELECT * WHERE { ?_x ?p ?o }\n",
+            "q.rq:2: unknown parameter type",
+        ),
+        ("#+ summary: s\n#+ param: x | date\nSELECT * WHERE { ?_x ?p ?o }\n", "q.rq:2: expected '#+ param: NAME |"),
+        ("#+ summary: s\n#+ param: x | date | 2010-99-01 | d\nSELECT * WHERE { ?_x ?p ?o }\n", "q.rq:2: bad default"),
+        ("#+ summary: s\n#+ param: x | date | today | d\nSELECT * WHERE { ?s ?p ?o }\n", "?_x is not used"),
+        ("#+ summary: s\n#+ param: x | date | today | d\nSELECT * { ?_x ?p ?o }\n", "needs an explicit 'WHERE {'"),
+    ],
+)
+def test_malformed_metadata_names_the_file_and_line(tmp_path, text, message):
+    with pytest.raises(CatalogueError) as caught:
+        read_query(write_query(tmp_path, text))
+    assert message in str(caught.value)
+
+
+# ---- each named query against data/ ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+@pytest.mark.parametrize("when", DAYS)
+def test_parties_on_a_date(ask, data, treaty, when):
+    rows = ask("parties", treaty=treaty, date=when)
+    expected = data.parties_on(treaty, day(when))
+    assert {r["iso3"] for r in rows} == expected
+    assert len(rows) == len(expected)
+    members = data.members_on(day(when))
+    consents, entries = data.consents(treaty), data.entries(treaty)
+    for row in rows:
+        iso = row["iso3"]
+        assert row["name"] == data.states[iso]
+        assert row["consentKind"] == consents[iso]["act"]
+        assert row.get("consentDate", "") == consents[iso]["date"]
+        assert row.get("inForceFrom", "") == entries[iso]["date"]
+        assert row["councilOfEuropeMember"] == ("true" if iso in members else "false")
+
+
+def test_parties_to_the_convention_on_2010_01_01(ask, data):
+    """The issue's example, spelled out: 26 Parties on that day, none of them Russia."""
+    rows = ask("parties", treaty="185", date="2010-01-01")
+    assert {r["iso3"] for r in rows} == data.parties_on("185", dt.date(2010, 1, 1))
+    assert "RUS" not in {r["iso3"] for r in rows}
+
+
+def test_russia_is_a_member_until_2022(ask, data):
+    before = {r["iso3"] for r in ask("council-of-europe-members", date="2022-03-15")}
+    after = {r["iso3"] for r in ask("council-of-europe-members", date="2022-03-16")}
+    assert "RUS" in before
+    assert "RUS" not in after
+    assert before == data.members_on(dt.date(2022, 3, 15))
+    assert after == data.members_on(dt.date(2022, 3, 16))
+    assert "RUS" in {r["iso3"] for r in ask("members-not-parties", treaty="185", date="2021-01-01")}
+    assert "RUS" not in {r["iso3"] for r in ask("members-not-parties", treaty="185", date="2023-01-01")}
+
+
+@pytest.mark.parametrize("when", DAYS)
+def test_membership_queries_on_a_date(ask, data, when):
+    members = data.members_on(day(when))
+    for treaty in TREATIES:
+        parties = data.parties_on(treaty, day(when))
+        assert {r["iso3"] for r in ask("non-member-parties", treaty=treaty, date=when)} == parties - members
+        assert {r["iso3"] for r in ask("member-parties", treaty=treaty, date=when)} == parties & members
+        assert {r["iso3"] for r in ask("members-not-parties", treaty=treaty, date=when)} == members - parties
+        [count] = ask("party-count", treaty=treaty, date=when)
+        assert (int(count["parties"]), int(count["members"]), int(count["nonMembers"])) == (
+            len(parties), len(parties & members), len(parties - members)
+        )  # fmt: skip
+    assert {r["iso3"] for r in ask("council-of-europe-members", date=when)} == members
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+@pytest.mark.parametrize("when", DAYS)
+def test_signatories_on_a_date(ask, data, treaty, when):
+    on = day(when)
+    signed = {iso: as_date(r["date"]) for iso, r in data.rows(treaty, "signature").items() if r["date"]}
+    signed = {iso: d for iso, d in signed.items() if d <= on}
+    consents = data.consents(treaty)
+    rows = ask("signatories", treaty=treaty, date=when)
+    assert {r["iso3"]: r["signed"] for r in rows} == {iso: d.isoformat() for iso, d in signed.items()}
+    for row in rows:
+        consent = consents.get(row["iso3"], {}).get("date", "")
+        assert row.get("consented", "") == (consent if consent and as_date(consent) <= on else "")
+    consented = {iso for iso, r in consents.items() if not r["date"] or as_date(r["date"]) <= on}
+    only = {r["iso3"] for r in ask("signatories-only", treaty=treaty, date=when)}
+    assert only == set(signed) - consented
+
+
+def test_former_members(ask, data):
+    rows = ask("former-members")
+    assert {r["iso3"]: r["left"] for r in rows} == {m["iso3"]: m["left"] for m in data.memberships if m["left"]}
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_contracting_states_and_awaiting_entry_into_force(ask, data, treaty):
+    consents, entries = data.consents(treaty), data.entries(treaty)
+    rows = ask("contracting-states", treaty=treaty)
+    assert {r["iso3"]: r["inForce"] == "true" for r in rows} == {iso: iso in entries for iso in consents}
+    awaiting = {r["iso3"] for r in ask("awaiting-entry-into-force", treaty=treaty)}
+    assert awaiting == set(consents) - set(entries)
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_party_count_timeline(ask, data, treaty):
+    consents = [as_date(r["date"]) for r in data.consents(treaty).values() if r["date"]]
+    entries = [as_date(r["date"]) for r in data.entries(treaty).values() if r["date"]]
+    expected = [
+        (d.isoformat(), sum(c <= d for c in consents), sum(e <= d for e in entries))
+        for d in sorted(set(consents) | set(entries))
+    ]
+    rows = ask("party-count-timeline", treaty=treaty)
+    assert [(r["date"], int(r["consented"]), int(r["inForce"])) for r in rows] == expected
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_parties_per_year_first_and_latest(ask, data, treaty):
+    dated = {iso: as_date(r["date"]) for iso, r in data.entries(treaty).items() if r["date"]}
+    per_year = Counter(d.year for d in dated.values())
+    assert {int(r["year"]): int(r["newParties"]) for r in ask("parties-per-year", treaty=treaty)} == per_year
+    first = {iso for iso, d in dated.items() if dated and d == min(dated.values())}
+    latest = {iso for iso, d in dated.items() if dated and d == max(dated.values())}
+    assert {r["iso3"] for r in ask("first-parties", treaty=treaty)} == first
+    assert {r["iso3"] for r in ask("latest-parties", treaty=treaty)} == latest
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_consents_by_kind_and_accessions(ask, data, treaty):
+    kinds = Counter(r["act"] for r in data.consents(treaty).values())
+    assert {r["kind"]: int(r["states"]) for r in ask("consents-by-kind", treaty=treaty)} == kinds
+    acceded = {iso: r["date"] for iso, r in data.consents(treaty).items() if r["act"] == "accession"}
+    assert {r["iso3"]: r.get("acceded", "") for r in ask("parties-by-accession", treaty=treaty)} == acceded
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_time_from_signature_to_consent(ask, data, treaty):
+    signed = {iso: as_date(r["date"]) for iso, r in data.rows(treaty, "signature").items() if r["date"]}
+    days = {
+        iso: (as_date(r["date"]) - signed[iso]).days
+        for iso, r in data.consents(treaty).items()
+        if r["act"] != "accession" and r["date"] and iso in signed
+    }
+    rows = ask("signature-to-consent", treaty=treaty)
+    assert {r["iso3"]: int(r["days"]) for r in rows} == days
+    [summary] = ask("average-time-to-consent", treaty=treaty)
+    assert int(summary["states"]) == len(days)
+    if days:
+        assert int(summary["shortest"]) == min(days.values())
+        assert int(summary["longest"]) == max(days.values())
+        assert float(summary["average"]) == pytest.approx(statistics.mean(days.values()))
+
+
+@pytest.mark.parametrize("iso", ["FRA", "USA", "RUS", "ECU", "SRB", "IRL"])
+def test_state_profile(ask, data, iso):
+    rows = ask("state-profile", state=iso)
+    acts = {(r["treaty"], r["act"], r["date"], r["status"]) for r in data.acts if r["iso3"] == iso}
+    got = {
+        (r["treatyCode"], r["what"], r.get("date", ""), r.get("status", "").lower()) for r in rows if "treatyCode" in r
+    }
+    assert got == acts
+    categories = {r["what"].removeprefix("category: ") for r in rows if r["what"].startswith("category: ")}
+    assert ("PartyToConvention" in categories) == (iso in data.entries("185"))
+    assert ("PartyToFirstProtocol" in categories) == (iso in data.entries("189"))
+    is_party = any(iso in data.entries(t) for t in TREATIES)
+    member_now = iso in data.members_on(TODAY)
+    assert ("NonMemberParty" in categories) == (is_party and not member_now)
+    assert ("CouncilOfEuropeMemberParty" in categories) == (is_party and member_now)
+    membership = [m for m in data.memberships if m["iso3"] == iso]
+    starts = {r.get("date") for r in rows if r["what"] == "council-of-europe-membership-start"}
+    ends = {r.get("date") for r in rows if r["what"] == "council-of-europe-membership-end"}
+    assert starts == {m["joined"] for m in membership if m["joined"]}
+    assert ends == {m["left"] for m in membership if m["left"]}
+
+
+@pytest.mark.parametrize("protocol", ["189", "224"])
+def test_parties_missing_protocol(ask, data, protocol):
+    expected = set(data.entries("185")) - set(data.entries(protocol))
+    rows = ask("parties-missing-protocol", protocol=protocol)
+    assert {r["iso3"] for r in rows} == expected
+    signed, consented = data.rows(protocol, "signature"), data.consents(protocol)
+    for row in rows:
+        assert row["signedProtocol"] == ("true" if row["iso3"] in signed else "false")
+        assert row["consentedToProtocol"] == ("true" if row["iso3"] in consented else "false")
+
+
+def test_all_three(ask, data):
+    parties = set.intersection(*(set(data.entries(t)) for t in TREATIES))
+    bound = set.intersection(*(set(data.consents(t)) for t in TREATIES))
+    assert {r["iso3"] for r in ask("parties-to-all-three")} == parties
+    assert {r["iso3"] for r in ask("bound-by-all-three")} == bound
+    assert bound, "three States have consented to the Second Protocol; at least one to all three"
+
+
+def test_treaties(ask, data):
+    rows = {r["code"]: r for r in ask("treaties")}
+    assert set(rows) == set(data.treaties)
+    for code, row in rows.items():
+        number = code.split()[-1]
+        assert row.get("opened", "") == data.treaties[code]["opened"]
+        assert row.get("inForceFrom", "") == data.treaties[code]["entry_into_force"]
+        assert int(row["signatories"]) == len(data.rows(number, "signature"))
+        assert int(row["contractingStates"]) == len(data.consents(number))
+        assert int(row["parties"]) == len(data.entries(number))
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_acts_by_status_and_undated_acts(ask, data, treaty):
+    acts = [r for r in data.acts if r["treaty"] == TREATIES[treaty]]
+    # Reservations and declarations of States (state_reservations.csv) are acts of States too.
+    reservations = [r for r in read_csv("state_reservations.csv") if r["treaty"] == TREATIES[treaty]]
+    by_status = {r["status"].lower(): int(r["acts"]) for r in ask("acts-by-status", treaty=treaty)}
+    assert by_status == Counter(r["status"] for r in acts + reservations)
+    undated = {(r["iso3"], r["act"].split(" of ")[0].replace(" ", "-")) for r in ask("undated-acts", treaty=treaty)}
+    assert undated == {(r["iso3"], r["act"]) for r in acts if not r["date"]}
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+@pytest.mark.parametrize("when", ["2010-01-01", "2023-01-01", "today"])
+def test_parties_by_region(ask, data, treaty, when):
+    expected = Counter(data.region(iso) for iso in data.parties_on(treaty, day(when)))
+    assert {r["region"]: int(r["parties"]) for r in ask("parties-by-region", treaty=treaty, date=when)} == expected
+
+
+@pytest.mark.parametrize("treaty", list(TREATIES))
+def test_parties_by_subregion_and_outside_europe(ask, data, treaty):
+    parties = set(data.entries(treaty))
+    expected: dict[tuple[str, str], set[str]] = {}
+    for iso in parties:
+        expected.setdefault((data.region(iso), data.regions[iso]["subregion"]), set()).add(iso)
+    rows = ask("parties-by-subregion", treaty=treaty)
+    assert {(r["region"], r["subregion"]): set(r["states"].split()) for r in rows} == expected
+    outside = {r["iso3"]: r["region"] for r in ask("parties-outside-europe", treaty=treaty)}
+    assert outside == {iso: data.region(iso) for iso in parties if data.region(iso) != "Europe"}
+
+
+@pytest.mark.parametrize("iso", ["FRA", "USA", "RUS", "JPN"])
+def test_external_links_of_a_state(ask, data, iso):
+    expected = {r["target"] for r in data.links if r["subject"] == f"state/{iso}" and r["target"]}
+    assert {r["target"] for r in ask("external-links", state=iso)} == expected
+
+
+def test_treaty_links(ask, data):
+    expected = {(s, r["target"]) for r in data.links if (s := r["subject"]).startswith("treaty/") and r["target"]}
+    slugs = {code: code.lower().replace(" ", "-") for code in data.treaties}
+    assert {(f"treaty/{slugs[r['code']]}", r["target"]) for r in ask("treaty-links")} == expected
+
+
+# ---- both engines give the same answers ----------------------------------------------------------
+
+
+def normalise(rows: list[dict[str, str]]) -> list[tuple]:
+    """Rows comparable across engines: numbers to 6 places; GROUP_CONCAT lists (order undefined) sorted."""
+
+    def value(key: str, text: str) -> str:
+        if key == "states":
+            return " ".join(sorted(text.split()))
+        try:
+            return f"{float(text):.6f}"
+        except ValueError:
+            return text
+
+    return sorted(tuple(sorted((k, value(k, v)) for k, v in row.items())) for row in rows)
+
+
+@pytest.fixture(scope="module")
+def rdflib_engine(build_dir):
+    return RdflibEngine(build_dir / paths.GRAPH_FILE)
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in paths.QUERIES_DIR.glob("*.rq")))
+def test_engines_agree(engine, rdflib_engine, catalogue, data, name):
+    query = catalogue[name]
+    values = {"state": "FRA"} if "state" in {p.name for p in query.params} else {}
+    text = query.bind(values, set(data.states))
+    assert normalise(rows_of(engine, text)) == normalise(rows_of(rdflib_engine, text))

@@ -1,0 +1,210 @@
+"""The catalogue as a user meets it: a real server on a loopback port, and the budapest-kg command."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import json
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from graph_builder import paths
+from tests.test_catalogue import Data
+
+SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
+
+
+def get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers.get_content_type(), response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_content_type(), error.read()
+
+
+def url(server, name: str, **params: str) -> str:
+    return f"{server.url}/queries/{name}" + ("?" + urllib.parse.urlencode(params) if params else "")
+
+
+def file_metadata() -> dict[str, dict[str, str]]:
+    """Each query file's #+ lines, read here without the catalogue module."""
+    found = {}
+    for path in sorted(paths.QUERIES_DIR.glob("*.rq")):
+        meta = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#+ ") and ":" in line and not line.startswith("#+ param:"):
+                key, _, value = line[3:].partition(":")
+                meta[key.strip()] = value.strip()
+        found[path.stem] = meta
+    return found
+
+
+@pytest.fixture(scope="module")
+def data() -> Data:
+    return Data()
+
+
+def test_catalogue_page_lists_every_query_with_its_description(live_server):
+    status, media, body = get(f"{live_server.url}/queries", accept="text/html")
+    assert (status, media) == (200, "text/html")
+    page = body.decode("utf-8")
+    text = html.unescape(page)
+    for name, meta in file_metadata().items():
+        assert f'href="/queries/{name}"' in page, name
+        assert meta["description"] in text, name
+
+
+def test_catalogue_as_json(live_server):
+    status, media, body = get(f"{live_server.url}/queries?format=json")
+    assert (status, media) == (200, "application/json")
+    listed = {q["name"]: q for q in json.loads(body)["queries"]}
+    metadata = file_metadata()
+    assert set(listed) == set(metadata)
+    for name, meta in metadata.items():
+        assert listed[name]["summary"] == meta["summary"]
+        assert listed[name]["url"] == f"/queries/{name}"
+        assert listed[name]["sparql"] == (paths.QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    assert [p["name"] for p in listed["parties"]["params"]] == ["treaty", "date"]
+
+
+def parse_rows(fmt: str, body: bytes) -> list[dict[str, str]]:
+    text = body.decode("utf-8")
+    if fmt == "json":
+        return [{k: v["value"] for k, v in b.items()} for b in json.loads(text)["results"]["bindings"]]
+    if fmt == "csv":
+        return list(csv.DictReader(io.StringIO(text)))
+    if fmt == "tsv":
+        lines = text.splitlines()
+        names = [n.lstrip("?") for n in lines[0].split("\t")]
+        return [dict(zip(names, (v.strip('"') for v in line.split("\t")), strict=True)) for line in lines[1:]]
+    root = ET.fromstring(body)
+    return [
+        {b.get("name"): "".join(b.itertext()) for b in result.iter(f"{SPARQL_RESULTS}binding")}
+        for result in root.iter(f"{SPARQL_RESULTS}result")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media"),
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
+def test_parties_on_2010_in_every_result_format(live_server, data, fmt, media):
+    expected = data.parties_on("185", dt.date(2010, 1, 1))
+    for address, accept in (
+        (url(live_server, "parties", treaty="185", date="2010-01-01", format=fmt), None),
+        (url(live_server, "parties", treaty="185", date="2010-01-01"), media),
+    ):
+        status, got, body = get(address, accept)
+        assert (status, got) == (200, media)
+        rows = parse_rows(fmt, body)
+        assert {r["iso3"] for r in rows} == expected
+
+
+@pytest.mark.parametrize(
+    ("params", "reason"),
+    [
+        ({"treaty": "185", "date": "2010-02-30"}, "parameter 'date': '2010-02-30' is not a date YYYY-MM-DD"),
+        ({"treaty": "999"}, "parameter 'treaty': '999' is not one of 185, 189, 224"),
+        ({"date": "yesterday"}, "parameter 'date': 'yesterday' is not a date"),
+        ({"colour": "red"}, "unknown parameter(s) colour for 'parties'; accepted: date, treaty"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(live_server, params, reason):
+    status, media, body = get(url(live_server, "parties", **params))
+    assert status == 400
+    assert media == "text/plain"
+    assert reason in body.decode("utf-8")
+    assert b"Traceback" not in body
+
+
+def test_state_parameter_is_checked_against_the_graph(live_server, data):
+    status, _, body = get(url(live_server, "state-profile", state="XKX"))
+    assert status == 400
+    assert "parameter 'state': 'XKX'" in body.decode()
+    status, _, body = get(url(live_server, "state-profile"))
+    assert status == 400
+    assert "parameter 'state' is required" in body.decode()
+    status, _, body = get(url(live_server, "state-profile", state="fra", format="json"))
+    assert status == 200
+    rows = parse_rows("json", body)
+    expected = {(r["treaty"], r["act"]) for r in data.acts if r["iso3"] == "FRA"}
+    assert {(r["treatyCode"], r["what"]) for r in rows if "treatyCode" in r} == expected
+
+
+def test_unknown_query_is_404_listing_the_known_ones(live_server):
+    status, _, body = get(url(live_server, "no-such-query"))
+    assert status == 404
+    assert "no query named 'no-such-query'; known: " in body.decode()
+    assert "parties-missing-protocol" in body.decode()
+
+
+def test_graph_format_for_a_select_is_406(live_server):
+    status, _, body = get(url(live_server, "parties", format="turtle"))
+    assert status == 406
+    assert "format=json" in body.decode()
+
+
+@pytest.mark.parametrize("name", ["signatories-only", "parties-missing-protocol", "non-member-parties"])
+def test_required_queries_answer_with_defaults(live_server, name):
+    status, media, _ = get(url(live_server, name))
+    assert (status, media) == (200, "application/sparql-results+json")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "graph_builder.cli", "query", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_runs_a_named_query_with_parameters(build_dir, data):
+    result = run_cli(
+        "--build-dir", str(build_dir), "--name", "non-member-parties",
+        "--param", "treaty=185", "--param", "date=2015-06-30", "--format", "csv",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    on = dt.date(2015, 6, 30)
+    expected = data.parties_on("185", on) - data.members_on(on)
+    assert {r["iso3"] for r in csv.DictReader(io.StringIO(result.stdout))} == expected
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("--name", "parties", "--param", "date=2010-13-01"), "parameter 'date': '2010-13-01' is not a date"),
+        (("--name", "parties", "--param", "treaty=18"), "parameter 'treaty': '18' is not one of 185, 189, 224"),
+        (("--name", "parties", "--param", "treaty"), "--param 'treaty': expected key=value"),
+        (("--name", "state-profile", "--param", "state=ZZZ"), "parameter 'state': 'ZZZ'"),
+        (("--name", "nothing-here"), "no query named 'nothing-here'"),
+        (("ASK {}", "--param", "a=1"), "--param goes with --name"),
+    ],
+)
+def test_cli_bad_parameters_exit_2_naming_them(build_dir, args, reason):
+    result = run_cli("--build-dir", str(build_dir), *args)
+    assert result.returncode == 2
+    assert reason in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_broken_query_file_stops_the_app_at_start(build_dir, tmp_path, monkeypatch):
+    from endpoint import create_app
+    from endpoint.config import Config
+    from graph_builder.catalogue import CatalogueError
+
+    (tmp_path / "broken.rq").write_text("#+ summary: s\n#+ param: x | colour | red | c\nSELECT * WHERE { ?_x ?p ?o }\n")
+    monkeypatch.setattr(paths, "QUERIES_DIR", tmp_path)
+    with pytest.raises(CatalogueError, match=r"broken\.rq:2: unknown parameter type 'colour'"):
+        create_app(Config.load(build_dir=build_dir))
