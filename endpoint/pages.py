@@ -289,6 +289,7 @@ def treaty_page(lookup: Lookup, iri: str, base: dict) -> str:
         sort=sort,
         descending=descending,
         chart=charts.parties_over_time(parties),
+        links=external_links(lookup, base),
         chart_url=f"/charts/parties/{lookup.href(iri).strip('/')}.svg",
         parts=read_parts(lookup, iri),
     )
@@ -424,11 +425,6 @@ def state_page(lookup: Lookup, iri: str, base: dict) -> str:
         f"SELECT ?m ?start ?end WHERE {{ ?m org:member <{iri}> ; a bkg:CouncilOfEuropeMembership ."
         " OPTIONAL { ?m bkg:startDate ?start } OPTIONAL { ?m bkg:endDate ?end } }"
     )
-    links = [
-        {"kind": link_kind(o.value), "iri": o.value, "via": lookup.label(p.value)}
-        for p, o in base["outgoing"]
-        if p.value in LINK_PREDICATES and o.is_iri and not lookup.is_local(o.value)
-    ]
     obligations = lookup.vocab + "Obligation" in lookup.in_use and lookup.select(
         # Who bears an obligation is inferred (bkg:bearsObligation), so a direct link is enough.
         f"SELECT DISTINCT ?ob ?t WHERE {{ {{ <{iri}> ?p ?ob }} UNION {{ ?ob ?p <{iri}> }} ?ob a bkg:Obligation"
@@ -440,9 +436,19 @@ def state_page(lookup: Lookup, iri: str, base: dict) -> str:
         categories=categories,
         membership=membership,
         acts=read_acts(lookup, iri),
-        links=sorted(links, key=lambda x: (x["kind"], x["iri"])),
+        links=external_links(lookup, base),
         obligations=obligations,
     )
+
+
+def external_links(lookup: Lookup, base: dict) -> list[dict]:
+    """The resource's links to other datasets (Wikidata, the EU authority tables, DBpedia, ...)."""
+    links = [
+        {"kind": link_kind(o.value), "iri": o.value, "via": lookup.label(p.value)}
+        for p, o in base["outgoing"]
+        if p.value in LINK_PREDICATES and o.is_iri and not lookup.is_local(o.value)
+    ]
+    return sorted(links, key=lambda x: (x["kind"], x["iri"]))
 
 
 def link_kind(iri: str) -> str:

@@ -328,3 +328,12 @@ def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_re
     for row in made:
         if re.match(rf"Art\. {number}\b", row["provision"]):
             assert any(f"/{row['iso3']}/reservation/" in href for href, _ in article.links), row
+
+
+@pytest.mark.parametrize("subject", ["state/FRA", "state/JPN", "treaty/ets-185"])
+def test_pages_link_to_other_datasets_as_listed_in_links_csv(live_server, subject):
+    # An empty target records a link that could not be sourced: it gives no triple.
+    targets = {r["target"] for r in read_csv("links.csv") if r["subject"] == subject and r["target"]}
+    assert targets, subject
+    shown = {href for href, _ in page(live_server, f"/id/{subject}").links}
+    assert targets <= shown
