@@ -6,7 +6,7 @@ from flask import Flask
 
 from graph_builder import paths
 
-from . import catalogue, exports, health, service, sparql
+from . import catalogue, exports, health, pages, resources, service, sparql
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -34,4 +34,6 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app.register_blueprint(catalogue.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(service.bp)
+    app.register_blueprint(resources.bp)
+    app.register_blueprint(pages.bp)
     return app

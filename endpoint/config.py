@@ -28,6 +28,7 @@ class Config:
     # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
     service_allowlist: str = ""
     service_timeout: float = 10.0
+    base_iri: str = "https://w3id.org/budapest-kg/"
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -58,6 +59,8 @@ class Config:
         for iri in self.allowlist:
             if not iri.startswith(("http://", "https://")):
                 raise ConfigError(f"BKG_SERVICE_ALLOWLIST: {iri!r} is not an http(s) endpoint IRI")
+        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
+            raise ConfigError(f"BKG_BASE_IRI: {self.base_iri!r} must be an http(s) IRI ending in '/'")
 
     @property
     def allowlist(self) -> frozenset[str]:

@@ -110,7 +110,9 @@ class Engine(Protocol):
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
-    ) -> Answer: ...
+        capped: bool = True,
+    ) -> Answer:
+        """Answer a query. capped=False lifts the result-size limit, for the site's own lookups only."""
 
     def graph_names(self) -> list[str]: ...
 
@@ -143,6 +145,7 @@ class OxigraphEngine:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        capped: bool = True,
     ) -> Answer:
         check_dataset(default_graphs, named_graphs, self._held)
         check_query(sparql, self._held, self.allowlist)
@@ -161,7 +164,7 @@ class OxigraphEngine:
             raise QueryError(str(exc)) from exc
         except OSError as exc:  # a SERVICE call failed before the first solution
             raise RemoteFailure(str(exc)) from exc
-        buffer = CappedBuffer(self.max_result_bytes)
+        buffer = CappedBuffer(self.max_result_bytes if capped else None)
         try:
             if isinstance(result, ox.QueryTriples):
                 ox.serialize(result, buffer, format=ox.RdfFormat.N_TRIPLES)
@@ -203,6 +206,7 @@ class RdflibEngine:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        capped: bool = True,
     ) -> Answer:
         check_dataset(default_graphs, named_graphs, self._held)
         check_query(sparql, self._held, self.allowlist)
@@ -233,7 +237,11 @@ class RdflibEngine:
             refuse_update(sparql)
             raise QueryError(str(exc)) from exc
         return Answer(
-            kind, cap(payload if isinstance(payload, bytes) else str(payload).encode(), self.max_result_bytes)
+            kind,
+            cap(
+                payload if isinstance(payload, bytes) else str(payload).encode(),
+                self.max_result_bytes if capped else None,
+            ),
         )
 
 

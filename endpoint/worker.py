@@ -79,6 +79,7 @@ class WorkerPool:
         default_graphs: list[str] | None = None,
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
+        capped: bool = True,
     ) -> engines.Answer:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         try:
@@ -86,7 +87,7 @@ class WorkerPool:
         except queue.Empty:
             raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
         try:
-            worker.conn.send((sparql, default_graphs, named_graphs, base_iri))
+            worker.conn.send((sparql, default_graphs, named_graphs, base_iri, capped))
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not worker.conn.poll(remaining):
                 self._retire(worker)

@@ -1,0 +1,187 @@
+"""Reading the graph for pages: SELECT rows as Python values, labels and the class hierarchy.
+
+Everything goes through the Engine, so pages work the same over either engine. Labels and the
+class hierarchy are read once per application: the graph does not change while the server runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import cached_property
+
+from flask import current_app
+
+from .negotiation import RESULT_FORMATS
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+# IRI characters safe to put between <> in a query: no spaces, quotes, braces or angle brackets.
+CACHE_SIZE = 4096  # query answers kept; at today's size a few MB at most
+SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+
+@dataclass(frozen=True)
+class Node:
+    """One RDF term from a result row."""
+
+    value: str
+    kind: str  # uri | literal | bnode
+    lang: str = ""
+    datatype: str = ""
+
+    @property
+    def is_iri(self) -> bool:
+        return self.kind == "uri"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Lookup:
+    """SELECT queries over the engine, returning rows of Node by variable name."""
+
+    def __init__(self, engine, base: str):
+        self.engine = engine
+        self.base = base
+        self.vocab = base + "ontology#"
+        self.cache: OrderedDict[str, bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def select(self, body: str) -> list[dict[str, Node]]:
+        """Run a SELECT (the project's prefixes are declared) and return its rows."""
+        return read_rows(self.run(body))
+
+    def ask(self, body: str) -> bool:
+        return bool(json.loads(self.run(body)).get("boolean"))
+
+    def run(self, body: str) -> bytes:
+        """SPARQL JSON for a query (the project's prefixes declared as used)."""
+        return self.remember(
+            body, lambda: self.engine.query(self.prologue(body) + body, capped=False).serialize(RESULT_FORMATS[0])
+        )
+
+    def remember(self, key: str, compute) -> bytes:
+        """compute() once per key, kept in a bounded cache: the graph does not change while the server runs."""
+        with self.lock:
+            if key in self.cache:
+                self.cache.move_to_end(key)
+                return self.cache[key]
+        result = compute()
+        with self.lock:
+            self.cache[key] = result
+            while len(self.cache) > CACHE_SIZE:
+                self.cache.popitem(last=False)
+        return result
+
+    def prologue(self, body: str) -> str:
+        """PREFIX lines for the prefixes the body uses (fewer lines parse faster)."""
+        return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in self.namespaces() if f"{name}:" in body)
+
+    @cached_property
+    def labels(self) -> dict[str, str]:
+        """Every labelled IRI's label: English first, then untagged, then any other language."""
+        rank = {"en": 0, "": 1}
+        best: dict[str, tuple[int, str]] = {}
+        rows = self.select(
+            "SELECT ?s ?l WHERE { { ?s rdfs:label ?l } UNION { ?s skos:prefLabel ?l } FILTER(isIRI(?s)) }"
+        )
+        for row in rows:
+            label = row["l"]
+            score = (rank.get(label.lang, 2), label.value)
+            current = best.get(row["s"].value)
+            if current is None or score < current:
+                best[row["s"].value] = score
+        return {iri: score[1] for iri, score in best.items()}
+
+    @cached_property
+    def superclasses(self) -> dict[str, set[str]]:
+        """Each class's strict superclasses (the closure is already materialised by the build)."""
+        out: dict[str, set[str]] = {}
+        for row in self.select(
+            "SELECT ?a ?b WHERE { ?a rdfs:subClassOf ?b FILTER(isIRI(?a) && isIRI(?b) && ?a != ?b) }"
+        ):
+            out.setdefault(row["a"].value, set()).add(row["b"].value)
+        return out
+
+    @cached_property
+    def in_use(self) -> set[str]:
+        """Classes with instances and properties with statements: pages skip queries that cannot match."""
+        rows = self.select("SELECT DISTINCT ?c WHERE { { ?x a ?c } UNION { ?x ?c ?y } }")
+        return {row["c"].value for row in rows}
+
+    def preload(self) -> int:
+        """Read the tables every page uses (labels, class hierarchy, terms in use); their total size."""
+        return len(self.labels) + len(self.superclasses) + len(self.in_use)
+
+    def most_specific(self, classes: set[str]) -> list[str]:
+        """The classes that no other class in the set specialises, in a stable order."""
+        keep = [c for c in classes if not any(c in self.superclasses.get(o, ()) for o in classes if o != c)]
+        return sorted(c for c in keep if c != OWL + "Thing")
+
+    def href(self, iri: str) -> str:
+        """Where a person opens an IRI: its local page when it is under the base, else the IRI itself."""
+        if iri.startswith(self.base + "id/"):
+            return "/" + iri[len(self.base) :]
+        if iri.startswith(self.vocab) and len(iri) > len(self.vocab):
+            return "/term/" + iri[len(self.vocab) :]
+        if iri == self.base + "ontology":
+            return "/ontology"
+        if iri.startswith(self.base + "graph/"):
+            return "/" + iri[len(self.base) :]
+        return iri
+
+    def is_local(self, iri: str) -> bool:
+        return self.href(iri) != iri
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or self.compact(iri)
+
+    def compact(self, iri: str) -> str:
+        """A readable short name for an unlabelled IRI: its prefixed name or its last segment."""
+        for prefix, namespace in self.namespaces():
+            if iri.startswith(namespace) and len(iri) > len(namespace):
+                return f"{prefix}:{iri[len(namespace) :]}"
+        return iri
+
+    def namespaces(self) -> list[tuple[str, str]]:
+        return [
+            ("bkg", self.vocab),
+            ("id", self.base + "id/"),
+            ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
+            ("rdfs", RDFS),
+            ("owl", OWL),
+            ("skos", "http://www.w3.org/2004/02/skos/core#"),
+            ("eli", "http://data.europa.eu/eli/ontology#"),
+            ("schema", "https://schema.org/"),
+            ("org", "http://www.w3.org/ns/org#"),
+            ("dcterms", "http://purl.org/dc/terms/"),
+            ("prov", "http://www.w3.org/ns/prov#"),
+            ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+            ("vann", "http://purl.org/vocab/vann/"),
+        ]
+
+
+def read_rows(json_bytes: bytes) -> list[dict[str, Node]]:
+    """SPARQL JSON results to rows of Node; unbound variables are absent from a row."""
+    document = json.loads(json_bytes)
+    rows = []
+    for binding in document.get("results", {}).get("bindings", []):
+        row = {}
+        for name, term in binding.items():
+            kind = "literal" if term["type"] in ("literal", "typed-literal") else term["type"]
+            row[name] = Node(term["value"], kind, term.get("xml:lang", ""), term.get("datatype", ""))
+        rows.append(row)
+    return rows
+
+
+def current_lookup() -> Lookup:
+    """The application's Lookup, created on first use."""
+    extensions = current_app.extensions
+    if "bkg_lookup" not in extensions:
+        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_config"].base_iri)
+    return extensions["bkg_lookup"]
