@@ -10,10 +10,11 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
 from graph_builder.namespaces import BASE, BKG, ID, ONTOLOGY_GRAPH, bind_prefixes
 
+from . import exports
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
 
 bp = Blueprint("service", __name__)
@@ -115,6 +116,13 @@ def void() -> Response:
     graph.add((dataset, VOID.uriSpace, Literal(str(ID))))
     graph.add((dataset, VOID.vocabulary, URIRef(str(BKG))))
     graph.add((dataset, VOID.triples, Literal(sum(stats["graphs"].values()), datatype=XSD.integer)))
+    # The downloads: VoID names each dump; their DCAT description (endpoint/exports.py) comes along.
+    catalogue = exports.describe(request.url_root)
+    graph.add((dataset, RDFS.seeAlso, exports.DATASET))
+    for url in sorted(catalogue.objects(None, DCAT.downloadURL)):
+        graph.add((dataset, VOID.dataDump, url))
+    for triple in catalogue:
+        graph.add(triple)
     for name, size in stats["graphs"].items():
         subset = URIRef(request.base_url + "#graph-" + name.rstrip("/").rsplit("/", 1)[-1])
         graph.add((dataset, VOID.subset, subset))

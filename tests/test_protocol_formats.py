@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV, RDF, VOID
+from rdflib.namespace import DCAT, PROV, RDF, VOID
 
 from graph_builder import paths
 from graph_builder.namespaces import BKG, ID
@@ -174,6 +174,18 @@ def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
     with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
         assert classes[BKG.State] == len(list(csv.DictReader(handle)))
     assert classes[BKG.PartyToConvention] == len(parties)
+
+
+def test_void_names_the_downloads_and_their_dcat_description(live_server):
+    _, _, body = get(f"{live_server.url}/.well-known/void")
+    graph = Graph().parse(data=body, format="turtle")
+    dataset = URIRef(f"{live_server.url}/.well-known/void#dataset")
+    dumps = sorted(graph.objects(dataset, VOID.dataDump))
+    assert {str(d).rsplit(".", 1)[-1] for d in dumps} == {"nq", "jsonld", "ttl"}
+    for dump in dumps:
+        assert (None, DCAT.downloadURL, dump) in graph
+        status, _, _ = get(str(dump))
+        assert status == 200
 
 
 def test_void_has_linksets_to_the_cited_sources(live_server):
