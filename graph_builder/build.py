@@ -107,12 +107,12 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         INFERRED_GRAPH: inferred,
         PROVENANCE_GRAPH: mapped.provenance,
     }
-    with timer.step("checks", f"{inputs.checks_dir}/*_violation.rq"):
+    with timer.step("checks", f"SHACL shapes in {inputs.ontology_dir / 'shapes'}, {inputs.checks_dir}/*_violation.rq"):
         union = Graph()
         for graph in graphs.values():
             for triple in graph:
                 union.add(triple)
-        run_checks(inputs.checks_dir, union)
+        run_checks(inputs.checks_dir, union, inputs.ontology_dir / "shapes")
     manifest = {
         "version": __version__,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
