@@ -82,9 +82,16 @@ def select_for_reasoning(ontology: Graph, data: Graph) -> Graph:
         selected.add(triple)
     for graph in (ontology, data):
         for s, p, o in graph:
-            if p in terms or (is_logical(p) and (p != RDF.type or o in terms or str(o).startswith(str(OWL)))):
+            if is_needed(p, o, terms):
                 selected.add((s, p, o))
     return selected
+
+
+def is_needed(p, o, terms: set) -> bool:
+    """Whether an OWL RL rule can fire on a triple with this predicate and object."""
+    if p == RDF.type:
+        return o in terms or str(o).startswith(str(OWL))
+    return p in terms or is_logical(p)
 
 
 def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
