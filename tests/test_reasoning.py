@@ -1,0 +1,75 @@
+"""Reasoning: the focused OWL RL closure infers exactly what owlrl infers over the whole graph."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Graph, Literal
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from graph_builder.build import Inputs, read_inputs
+from graph_builder.mapping import map_sources
+from graph_builder.namespaces import BKG, ELI, ID
+from graph_builder.reasoning import ReasoningError, owl_closure, select_for_reasoning
+
+
+@pytest.fixture(scope="module")
+def project_graphs() -> tuple[Graph, Graph]:
+    sources, ontology = read_inputs(Inputs())
+    return ontology, map_sources(sources).data
+
+
+def differences(expected: Graph, found: Graph) -> str:
+    missing = sorted(" ".join(t.n3() for t in triple) for triple in set(expected) - set(found))
+    extra = sorted(" ".join(t.n3() for t in triple) for triple in set(found) - set(expected))
+    return "missing:\n  " + "\n  ".join(missing[:20]) + "\nextra:\n  " + "\n  ".join(extra[:20])
+
+
+def test_focused_closure_infers_what_the_naive_closure_infers(project_graphs):
+    ontology, data = project_graphs
+    naive = owl_closure(ontology, data, focused=False)
+    focused = owl_closure(ontology, data)
+    assert set(focused) == set(naive), differences(naive, focused)
+    categories = {o for o in focused.objects(None, RDF.type) if str(o).startswith(str(BKG))}
+    assert {BKG.Party, BKG.PartyToConvention, BKG.ContractingState, BKG.Signatory} <= categories
+
+
+def test_reasoning_leaves_out_labels_and_literals_no_axiom_reads(project_graphs):
+    ontology, data = project_graphs
+    selected = select_for_reasoning(ontology, data)
+    assert len(selected) < len(ontology) + len(data)
+    assert not list(selected.triples((None, RDFS.label, None)))
+    assert not list(selected.triples((None, ELI.title, None)))
+    assert not list(selected.triples((None, SKOS.exactMatch, None)))
+    assert list(selected.triples((None, BKG.iso3166Alpha3, None)))  # it has a domain: the domain rule reads it
+    assert list(selected.triples((None, BKG.signatory, None)))
+
+
+def test_equalities_fall_back_to_the_whole_graph():
+    """A functional property makes two things the same: then labels do take part, and must be copied."""
+    ontology, data = Graph(), Graph()
+    ontology.add((BKG.hasTestTwin, RDF.type, OWL.FunctionalProperty))
+    a, b, c = ID["test/a"], ID["test/b"], ID["test/c"]
+    data.add((a, BKG.hasTestTwin, b))
+    data.add((a, BKG.hasTestTwin, c))
+    data.add((b, RDFS.label, Literal("B", lang="en")))
+    naive = owl_closure(ontology, data, focused=False)
+    focused = owl_closure(ontology, data)
+    assert (c, RDFS.label, Literal("B", lang="en")) in focused
+    assert set(focused) == set(naive), differences(naive, focused)
+
+
+def test_a_thing_different_from_itself_is_an_inconsistency():
+    data = Graph()
+    data.add((ID["state/FRA"], OWL.differentFrom, ID["state/FRA"]))
+    with pytest.raises(ReasoningError, match="state/FRA is owl:differentFrom itself"):
+        owl_closure(Graph(), data)
+
+
+def test_disjoint_classes_shared_by_one_thing_are_an_inconsistency():
+    ontology, data = Graph(), Graph()
+    ontology.add((BKG.Signature, OWL.disjointWith, BKG.Ratification))
+    event = ID["event/ets-185/FRA/consent"]
+    data.add((event, RDF.type, BKG.Signature))
+    data.add((event, RDF.type, BKG.Ratification))
+    with pytest.raises(ReasoningError, match="inconsistencies"):
+        owl_closure(ontology, data)
