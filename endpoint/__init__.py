@@ -6,7 +6,7 @@ from flask import Flask
 
 from graph_builder import paths
 
-from . import health, sparql
+from . import health, ontology_docs, sparql
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -23,4 +23,5 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     register_error_handlers(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)
+    app.register_blueprint(ontology_docs.bp)
     return app

@@ -21,6 +21,7 @@ from .checks import run_checks
 from .mapping import map_sources
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from .ontology import load_turtle, ontology_files
+from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
 from .sources import DataError, Sources, read_sources
 
@@ -146,6 +147,7 @@ def write_build(result: Result, out: Path) -> None:
     try:
         (staging / paths.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
         (staging / paths.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
+        write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
         old = None
         if out.exists():
             old = out.parent / f".{out.name}-old-{os.getpid()}"
