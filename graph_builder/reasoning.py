@@ -89,8 +89,8 @@ def select_for_reasoning(ontology: Graph, data: Graph) -> Graph:
 
 def is_needed(p, o, terms: set) -> bool:
     """Whether an OWL RL rule can fire on a triple with this predicate and object."""
-    if p == RDF.type:
-        return o in terms or str(o).startswith(str(OWL))
+    if p == RDF.type:  # a blank class is an anonymous class expression, which rules do read
+        return o in terms or isinstance(o, BNode) or str(o).startswith(str(OWL))
     return p in terms or is_logical(p)
 
 

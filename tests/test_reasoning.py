@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Graph, Literal
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from graph_builder.build import Inputs, read_inputs
@@ -73,3 +73,16 @@ def test_disjoint_classes_shared_by_one_thing_are_an_inconsistency():
     data.add((event, RDF.type, BKG.Ratification))
     with pytest.raises(ReasoningError, match="inconsistencies"):
         owl_closure(ontology, data)
+
+
+def test_types_to_anonymous_class_expressions_are_reasoned_over():
+    """cls-hv2: a thing typed with a hasValue restriction gets the value, even when the data says so."""
+    data = Graph()
+    state, restriction = ID["state/FRA"], BNode()
+    data.add((restriction, RDF.type, OWL.Restriction))
+    data.add((restriction, OWL.onProperty, BKG.isPartyTo))
+    data.add((restriction, OWL.hasValue, ID["treaty/ets-185"]))
+    data.add((state, RDF.type, restriction))
+    focused = owl_closure(Graph(), data)
+    assert (state, BKG.isPartyTo, ID["treaty/ets-185"]) in focused
+    assert set(focused) == set(owl_closure(Graph(), data, focused=False))
