@@ -17,6 +17,7 @@ from graph_builder.build import make_graphs
 from graph_builder.checks import CheckError, run_checks
 from graph_builder.sources import DataError
 from tests.conftest import ROOT, copy_inputs
+from tests.test_cli import run
 
 ID = "https://w3id.org/budapest-kg/id/"
 BKG = "https://w3id.org/budapest-kg/ontology#"
@@ -178,3 +179,16 @@ def test_owlrl_error_triples_are_a_violation():
     with pytest.raises(CheckError) as caught:
         run_checks(ROOT / "queries" / "checks", graph)
     assert rows_of(caught.value, "reasoner_noise_violation.rq") == [f"resource={error} problem=owlrl error triple"]
+
+
+def test_validate_prints_focus_path_and_message_of_a_shape_violation(project_copy):
+    (project_copy / "ontology" / "zz_extra_code.ttl").write_text(
+        f'<{ID}state/FRA> <{BKG}iso3166Alpha2> "FX" .\n', encoding="utf-8"
+    )
+    result = run("validate", env={"BKG_ROOT": str(project_copy)})
+    assert result.returncode == 1
+    line = next(line for line in result.stderr.splitlines() if f"focus={ID}state/FRA " in line)
+    assert f"path={BKG}iso3166Alpha2" in line
+    assert "message=a State has exactly one ISO 3166-1 alpha-2 code" in line
+    assert "data.ttl: 1 row(s)" in result.stderr
+    assert "Traceback" not in result.stderr
