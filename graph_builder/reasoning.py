@@ -38,6 +38,9 @@ ANNOTATIONS = {
     OWL.deprecated,
 }
 LOGICAL_NAMESPACES = (str(RDF), str(RDFS), str(OWL))
+# rdflib's store without named-graph bookkeeping: owlrl's look-ups spend less time in it (about 15%
+# of the closure's CPU time at today's size), and the closure needs no named graphs.
+FAST_STORE = "SimpleMemory"
 
 
 class ReasoningError(Exception):
@@ -77,7 +80,7 @@ def select_for_reasoning(ontology: Graph, data: Graph) -> Graph:
         if is_logical(triple[1]):
             schema.add(triple)
     terms = {node for triple in schema for node in (triple[0], triple[2]) if isinstance(node, URIRef)}
-    selected = Graph()
+    selected = Graph(store=FAST_STORE)
     for triple in schema:
         selected.add(triple)
     for graph in (ontology, data):
@@ -104,7 +107,7 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
         work = select_for_reasoning(ontology, data)
         expand(work, _WithoutReflexiveSameAs)
         if has_equalities(work):
-            work = merge(ontology, data)
+            work = merge(ontology, data, store=FAST_STORE)
             expand(work, _WithoutReflexiveSameAs)
     else:
         work = merge(ontology, data)
@@ -118,8 +121,8 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
     return inferred
 
 
-def merge(*graphs: Graph) -> Graph:
-    merged = Graph()
+def merge(*graphs: Graph, store: str = "default") -> Graph:
+    merged = Graph(store=store)
     for graph in graphs:
         for triple in graph:
             merged.add(triple)
