@@ -69,28 +69,33 @@ def measure(scale: int, naive: bool) -> dict:
         sources, ontology = read_inputs(inputs)
         data = map_sources(sources).data
         row["reasoned"] = f"{len(select_for_reasoning(ontology, data))} of {len(ontology) + len(data)}"
+        # CPU seconds of this process: on a shared machine wall time also counts other jobs.
+        start = time.process_time()
+        focused = owl_closure(ontology, data)
+        row["focused_cpu"] = round(time.process_time() - start, 3)
         if naive:
-            start = time.perf_counter()
+            start = time.process_time()
             reference = owl_closure(ontology, data, focused=False)
-            row["naive"] = round(time.perf_counter() - start, 3)
-            row["same"] = set(reference) == set(owl_closure(ontology, data))
+            row["naive_cpu"] = round(time.process_time() - start, 3)
+            row["same"] = set(reference) == set(focused)
         return row
 
 
 def table(rows: list[dict]) -> str:
     head = "| scale | states | treaties | acts | quads | triples reasoned over | " + " | ".join(STEPS)
-    head += " | total | checks: SHACL / SPARQL | naive owlrl reason | same inferences |"
+    head += " | total | checks: SHACL / SPARQL | reason, CPU s: focused / naive | same inferences |"
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for row in rows:
         steps = [f"{row['seconds'][step]:.2f}" for step in STEPS]
         total = sum(row["seconds"][step] for step in STEPS)
-        naive = f"{row['naive']:.2f}" if "naive" in row else "not run"
+        naive = f"{row['naive_cpu']:.2f}" if "naive_cpu" in row else "not run"
         same = ("yes" if row["same"] else "NO") if "same" in row else "not run"
         lines.append(
             f"| {row['scale']}x | {row['states.csv']} | {row['treaties.csv']} | {row['acts.csv']} | {row['quads']} "
             f"| {row['reasoned']} | "
             + " | ".join(steps)
-            + f" | {total:.2f} | {row['shapes']:.2f} / {row['queries']:.2f} | {naive} | {same} |"
+            + f" | {total:.2f} | {row['shapes']:.2f} / {row['queries']:.2f}"
+            + f" | {row['focused_cpu']:.2f} / {naive} | {same} |"
         )
     return "\n".join(lines)
 
