@@ -86,3 +86,15 @@ def test_types_to_anonymous_class_expressions_are_reasoned_over():
     focused = owl_closure(Graph(), data)
     assert (state, BKG.isPartyTo, ID["treaty/ets-185"]) in focused
     assert set(focused) == set(owl_closure(Graph(), data, focused=False))
+
+
+def test_axioms_stated_in_the_data_are_reasoned_over():
+    """A sub-property declared in the data, not the ontology, still makes its uses count."""
+    ontology, data = Graph(), Graph()
+    ontology.add((BKG.actor, RDFS.range, BKG.State))
+    data.add((BKG.testWitness, RDFS.subPropertyOf, BKG.actor))
+    event, state = ID["event/test/1"], ID["state/FRA"]
+    data.add((event, BKG.testWitness, state))
+    focused = owl_closure(ontology, data)
+    assert (state, RDF.type, BKG.State) in focused
+    assert set(focused) == set(owl_closure(ontology, data, focused=False))
