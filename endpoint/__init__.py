@@ -6,7 +6,7 @@ from flask import Flask
 
 from graph_builder import paths
 
-from . import catalogue, exports, health, pages, resources, service, sparql
+from . import catalogue, exports, health, ontology_docs, pages, resources, service, sparql
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -36,4 +36,5 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     app.register_blueprint(service.bp)
     app.register_blueprint(resources.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(ontology_docs.bp)
     return app

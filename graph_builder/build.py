@@ -22,6 +22,7 @@ from .links import make_links
 from .mapping import map_sources
 from .namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from .ontology import load_turtle, ontology_files
+from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
 from .sources import DataError, Sources, read_sources
 
@@ -110,12 +111,12 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         PROVENANCE_GRAPH: mapped.provenance,
         LINKS_GRAPH: links,
     }
-    with timer.step("checks", f"{inputs.checks_dir}/*_violation.rq"):
+    with timer.step("checks", f"SHACL shapes in {inputs.ontology_dir / 'shapes'}, {inputs.checks_dir}/*_violation.rq"):
         union = Graph()
         for graph in graphs.values():
             for triple in graph:
                 union.add(triple)
-        run_checks(inputs.checks_dir, union)
+        run_checks(inputs.checks_dir, union, inputs.ontology_dir / "shapes")
     manifest = {
         "version": __version__,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -149,6 +150,7 @@ def write_build(result: Result, out: Path) -> None:
     try:
         (staging / paths.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
         (staging / paths.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
+        write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
         old = None
         if out.exists():
             old = out.parent / f".{out.name}-old-{os.getpid()}"

@@ -1,0 +1,132 @@
+"""Time each build step at today's size and on synthetic inputs 10x and 100x larger.
+
+Run from the project root:
+
+    .venv/bin/python bench/build_steps.py --scales 1 10 100 --naive-up-to 10 --write docs/build-performance.md
+
+Each scale runs the real pipeline (make_graphs, then write_build) on CSVs from bench/synthetic_data.py
+and the project's own ontology/ and queries/. --naive-up-to also times owlrl as it comes over the
+whole graph (the closure before this optimisation) and checks that it infers the same triples.
+Not a test: numbers depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from rdflib import Graph  # noqa: E402
+from synthetic_data import generate  # noqa: E402
+
+from graph_builder.build import Inputs, make_graphs, read_inputs, write_build  # noqa: E402
+from graph_builder.checks import query_violations, validate_shapes  # noqa: E402
+from graph_builder.mapping import map_sources  # noqa: E402
+from graph_builder.reasoning import owl_closure, select_for_reasoning  # noqa: E402
+
+STEPS = ("read", "map", "reason", "rules", "checks", "write")
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def prepare(scale: int, folder: Path) -> tuple[Inputs, dict[str, int]]:
+    counts = generate(ROOT / "data", folder / "data", scale)
+    shutil.copytree(ROOT / "ontology", folder / "ontology")
+    shutil.copytree(ROOT / "queries", folder / "queries")
+    checks = folder / "queries" / "checks"
+    inputs = Inputs(data_dir=folder / "data", ontology_dir=folder / "ontology", checks_dir=checks)
+    return inputs, counts
+
+
+def measure(scale: int, naive: bool) -> dict:
+    with tempfile.TemporaryDirectory(prefix=f"bkg-bench-{scale}x-") as tmp:
+        folder = Path(tmp)
+        inputs, counts = prepare(scale, folder)
+        result = make_graphs(inputs)
+        seconds = dict(result.manifest["seconds"])
+        start = time.perf_counter()
+        write_build(result, folder / "build")
+        seconds["write"] = round(time.perf_counter() - start, 3)
+        union = Graph()
+        for graph in result.graphs.values():
+            for triple in graph:
+                union.add(triple)
+        start = time.perf_counter()
+        validate_shapes(inputs.ontology_dir / "shapes", union)
+        shapes = time.perf_counter() - start
+        start = time.perf_counter()
+        query_violations(inputs.checks_dir, union)
+        queries = time.perf_counter() - start
+        row = {"scale": scale, **counts, "quads": result.manifest["triples"], "seconds": seconds,
+               "shapes": round(shapes, 3), "queries": round(queries, 3)}  # fmt: skip
+        sources, ontology = read_inputs(inputs)
+        data = map_sources(sources).data
+        row["reasoned"] = f"{len(select_for_reasoning(ontology, data))} of {len(ontology) + len(data)}"
+        # CPU seconds of this process: on a shared machine wall time also counts other jobs.
+        start = time.process_time()
+        focused = owl_closure(ontology, data)
+        row["focused_cpu"] = round(time.process_time() - start, 3)
+        if naive:
+            start = time.process_time()
+            reference = owl_closure(ontology, data, focused=False)
+            row["naive_cpu"] = round(time.process_time() - start, 3)
+            row["same"] = set(reference) == set(focused)
+        return row
+
+
+def table(rows: list[dict]) -> str:
+    head = "| scale | states | treaties | acts | quads | triples reasoned over | " + " | ".join(STEPS)
+    head += " | total | checks: SHACL / SPARQL | reason, CPU s: focused / naive | same inferences |"
+    lines = [head, "|" + " --- |" * (head.count("|") - 1)]
+    for row in rows:
+        steps = [f"{row['seconds'][step]:.2f}" for step in STEPS]
+        total = sum(row["seconds"][step] for step in STEPS)
+        naive = f"{row['naive_cpu']:.2f}" if "naive_cpu" in row else "not run"
+        same = ("yes" if row["same"] else "NO") if "same" in row else "not run"
+        lines.append(
+            f"| {row['scale']}x | {row['states.csv']} | {row['treaties.csv']} | {row['acts.csv']} | {row['quads']} "
+            f"| {row['reasoned']} | "
+            + " | ".join(steps)
+            + f" | {total:.2f} | {row['shapes']:.2f} / {row['queries']:.2f}"
+            + f" | {row['focused_cpu']:.2f} / {naive} | {same} |"
+        )
+    return "\n".join(lines)
+
+
+def write_table(path: Path, text: str) -> None:
+    content = path.read_text(encoding="utf-8")
+    before, rest = content.split(START, 1)
+    _, after = rest.split(END, 1)
+    path.write_text(f"{before}{START}\n{text}\n{END}{after}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    parser.add_argument("--naive-up-to", type=int, default=10, help="also time the naive closure up to this scale")
+    parser.add_argument("--write", type=Path, help="replace the table between the bench markers in this file")
+    args = parser.parse_args()
+    rows = []
+    for scale in args.scales:
+        print(f"scale {scale}x ...", file=sys.stderr, flush=True)
+        rows.append(measure(scale, naive=scale <= args.naive_up_to))
+        print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    text = (
+        table(rows)
+        + f"\n\nMachine: {platform.python_implementation()} {platform.python_version()}, "
+        + (f"{platform.machine()}; measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.")
+    )
+    print(text)
+    if args.write:
+        write_table(args.write, text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""The ontology's documentation at /ontology: HTML for browsers, RDF for machines (by Accept or ?format=)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, request
+from rdflib import Graph
+
+from graph_builder.ontology_docs import HTML_FILE, TURTLE_FILE
+
+from .errors import not_found
+from .negotiation import GRAPH_FORMATS, Format, choose_format
+
+bp = Blueprint("ontology_docs", __name__)
+
+HTML = Format("html", "text/html", ("application/xhtml+xml",))
+RDFLIB_NAMES = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
+# HTML first: a client that accepts anything (a browser, curl) gets the page.
+FORMATS = (HTML, *(fmt for fmt in GRAPH_FORMATS if fmt.name in RDFLIB_NAMES))
+
+
+@bp.get("/ontology")
+def ontology():
+    fmt = choose_format(FORMATS, request.accept_mimetypes, request.args.get("format"))
+    if fmt is HTML:
+        body = read_built(HTML_FILE)
+    elif fmt.name == "turtle":
+        body = read_built(TURTLE_FILE)
+    else:
+        body = parsed_ontology().serialize(format=RDFLIB_NAMES[fmt.name], encoding="utf-8")
+    response = Response(body, mimetype=fmt.media_type)  # werkzeug adds charset=utf-8 to text/* types
+    response.vary.add("Accept")
+    return response
+
+
+def read_built(name: str) -> bytes:
+    path = current_app.extensions["bkg_config"].build_dir / name
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise not_found(
+            f"{path} is missing: the build predates the ontology documentation; run budapest-kg build"
+        ) from None
+
+
+def parsed_ontology() -> Graph:
+    """The built ontology's Turtle parsed once per app, for the other RDF serialisations."""
+    if "bkg_ontology_graph" not in current_app.extensions:
+        graph = Graph()
+        graph.parse(data=read_built(TURTLE_FILE), format="turtle")
+        current_app.extensions["bkg_ontology_graph"] = graph
+    return current_app.extensions["bkg_ontology_graph"]

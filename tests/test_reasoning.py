@@ -1,0 +1,100 @@
+"""Reasoning: the focused OWL RL closure infers exactly what owlrl infers over the whole graph."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from graph_builder.build import Inputs, read_inputs
+from graph_builder.mapping import map_sources
+from graph_builder.namespaces import BKG, ELI, ID
+from graph_builder.reasoning import ReasoningError, owl_closure, select_for_reasoning
+
+
+@pytest.fixture(scope="module")
+def project_graphs() -> tuple[Graph, Graph]:
+    sources, ontology = read_inputs(Inputs())
+    return ontology, map_sources(sources).data
+
+
+def differences(expected: Graph, found: Graph) -> str:
+    missing = sorted(" ".join(t.n3() for t in triple) for triple in set(expected) - set(found))
+    extra = sorted(" ".join(t.n3() for t in triple) for triple in set(found) - set(expected))
+    return "missing:\n  " + "\n  ".join(missing[:20]) + "\nextra:\n  " + "\n  ".join(extra[:20])
+
+
+def test_focused_closure_infers_what_the_naive_closure_infers(project_graphs):
+    ontology, data = project_graphs
+    naive = owl_closure(ontology, data, focused=False)
+    focused = owl_closure(ontology, data)
+    assert set(focused) == set(naive), differences(naive, focused)
+    categories = {o for o in focused.objects(None, RDF.type) if str(o).startswith(str(BKG))}
+    assert {BKG.Party, BKG.PartyToConvention, BKG.ContractingState, BKG.Signatory} <= categories
+
+
+def test_reasoning_leaves_out_labels_and_literals_no_axiom_reads(project_graphs):
+    ontology, data = project_graphs
+    selected = select_for_reasoning(ontology, data)
+    assert len(selected) < len(ontology) + len(data)
+    assert not list(selected.triples((None, RDFS.label, None)))
+    assert not list(selected.triples((None, ELI.title, None)))
+    assert not list(selected.triples((None, SKOS.exactMatch, None)))
+    assert list(selected.triples((None, BKG.iso3166Alpha3, None)))  # it has a domain: the domain rule reads it
+    assert list(selected.triples((None, BKG.signatory, None)))
+
+
+def test_equalities_fall_back_to_the_whole_graph():
+    """A functional property makes two things the same: then labels do take part, and must be copied."""
+    ontology, data = Graph(), Graph()
+    ontology.add((BKG.hasTestTwin, RDF.type, OWL.FunctionalProperty))
+    a, b, c = ID["test/a"], ID["test/b"], ID["test/c"]
+    data.add((a, BKG.hasTestTwin, b))
+    data.add((a, BKG.hasTestTwin, c))
+    data.add((b, RDFS.label, Literal("B", lang="en")))
+    naive = owl_closure(ontology, data, focused=False)
+    focused = owl_closure(ontology, data)
+    assert (c, RDFS.label, Literal("B", lang="en")) in focused
+    assert set(focused) == set(naive), differences(naive, focused)
+
+
+def test_a_thing_different_from_itself_is_an_inconsistency():
+    data = Graph()
+    data.add((ID["state/FRA"], OWL.differentFrom, ID["state/FRA"]))
+    with pytest.raises(ReasoningError, match="state/FRA is owl:differentFrom itself"):
+        owl_closure(Graph(), data)
+
+
+def test_disjoint_classes_shared_by_one_thing_are_an_inconsistency():
+    ontology, data = Graph(), Graph()
+    ontology.add((BKG.Signature, OWL.disjointWith, BKG.Ratification))
+    event = ID["event/ets-185/FRA/consent"]
+    data.add((event, RDF.type, BKG.Signature))
+    data.add((event, RDF.type, BKG.Ratification))
+    with pytest.raises(ReasoningError, match="inconsistencies"):
+        owl_closure(ontology, data)
+
+
+def test_types_to_anonymous_class_expressions_are_reasoned_over():
+    """cls-hv2: a thing typed with a hasValue restriction gets the value, even when the data says so."""
+    data = Graph()
+    state, restriction = ID["state/FRA"], BNode()
+    data.add((restriction, RDF.type, OWL.Restriction))
+    data.add((restriction, OWL.onProperty, BKG.isPartyTo))
+    data.add((restriction, OWL.hasValue, ID["treaty/ets-185"]))
+    data.add((state, RDF.type, restriction))
+    focused = owl_closure(Graph(), data)
+    assert (state, BKG.isPartyTo, ID["treaty/ets-185"]) in focused
+    assert set(focused) == set(owl_closure(Graph(), data, focused=False))
+
+
+def test_axioms_stated_in_the_data_are_reasoned_over():
+    """A sub-property declared in the data, not the ontology, still makes its uses count."""
+    ontology, data = Graph(), Graph()
+    ontology.add((BKG.actor, RDFS.range, BKG.State))
+    data.add((BKG.testWitness, RDFS.subPropertyOf, BKG.actor))
+    event, state = ID["event/test/1"], ID["state/FRA"]
+    data.add((event, BKG.testWitness, state))
+    focused = owl_closure(ontology, data)
+    assert (state, RDF.type, BKG.State) in focused
+    assert set(focused) == set(owl_closure(ontology, data, focused=False))
