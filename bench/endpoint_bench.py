@@ -7,8 +7,8 @@
 All three serve the same build/graph.nq with the union of the named graphs as default graph. Each
 catalogue query (queries/**/*.rq) is sent by 4 client threads over keep-alive connections for a
 fixed number of requests or a time budget, whichever ends first; the table gives requests/s and
-median/p95 latency per server, and the ratios. Queries with `?_name` placeholders and federated
-queries (SERVICE to the network) are skipped and listed.
+median/p95 latency per server, and the ratios. Parameters are bound to their defaults (a State
+parameter without one to FRA); federated queries (SERVICE to the network) are skipped and listed.
 
     python bench/endpoint_bench.py --oxigraph-bin PATH [--requests 200] [--out docs/endpoint-performance.md]
 """
@@ -32,7 +32,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 4
-PLACEHOLDER = re.compile(r"\?_\w+")
 
 
 @dataclass
@@ -148,16 +147,25 @@ def measure(server: Server, query: str, total: int, budget: float) -> Measure:
 
 
 def catalogue() -> tuple[dict[str, str], dict[str, str]]:
+    """Every catalogue query with its parameters at their defaults (`state` as FRA), and the checks."""
+    import csv
+
+    from graph_builder.catalogue import ParameterError, read_catalogue
+
+    with open(ROOT / "data" / "states.csv", newline="", encoding="utf-8") as handle:
+        states = {row["iso3"] for row in csv.DictReader(handle)}
     runnable, skipped = {}, {}
-    for path in sorted((ROOT / "queries").rglob("*.rq")):
-        name = str(path.relative_to(ROOT / "queries"))[:-3]
-        text = path.read_text(encoding="utf-8")
-        if PLACEHOLDER.search(text):
-            skipped[name] = "has ?_ parameters without a runnable default"
-        elif re.search(r"\bSERVICE\b", text, re.IGNORECASE):
+    for name, query in read_catalogue(ROOT / "queries").items():
+        if re.search(r"\bSERVICE\b", query.text, re.IGNORECASE):
             skipped[name] = "federated (SERVICE to the network)"
-        else:
-            runnable[name] = text
+            continue
+        values = {p.name: "FRA" for p in query.params if p.kind == "iso3" and not p.default}
+        try:
+            runnable[name] = query.bind(values, states)
+        except ParameterError as exc:
+            skipped[name] = f"parameters: {exc}"
+    for path in sorted((ROOT / "queries" / "checks").glob("*.rq")):
+        runnable[f"checks/{path.stem}"] = path.read_text(encoding="utf-8")
     return runnable, skipped
 
 
