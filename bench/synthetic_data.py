@@ -42,10 +42,13 @@ def in_force_from(consent: dt.date) -> dt.date:
 
 
 def generate(data_dir: Path, out_dir: Path, scale: int, seed: int = 185) -> dict[str, int]:
-    """Write treaties/states/coe_membership/acts CSVs for the given scale into out_dir; return row counts."""
+    """Copy data/ into out_dir and grow treaties/states/coe_membership/acts to the scale; return row counts.
+
+    The other tables (articles, treaty facts, statements, links, …) stay at today's size.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("treaties.csv", "states.csv", "coe_membership.csv", "acts.csv"):
-        shutil.copyfile(data_dir / name, out_dir / name)
+    for path in data_dir.glob("*.csv"):
+        shutil.copyfile(path, out_dir / path.name)
     _, acts = read_rows(data_dir / "acts.csv")
     if scale > 1:
         rng = random.Random(seed)
