@@ -119,17 +119,15 @@ class Engine(Protocol):
     def __len__(self) -> int: ...
 
 
-class OxigraphEngine:
-    """pyoxigraph Store in memory; the default graph is the union of the named graphs."""
+class LocalEngine:
+    """What both in-process engines share: the graphs they hold, their size and the limits they apply."""
 
-    name = "oxigraph"
+    name = ""
 
-    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
-        self.store = ox.Store()
-        self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-        self._graphs = sorted(g.value for g in self.store.named_graphs())
+    def __init__(self, graphs: Iterable[str], size: int, allowlist: Iterable[str], max_result_bytes: int | None):
+        self._graphs = sorted(graphs)
         self._held = set(self._graphs)
-        self._size = len(self.store)
+        self._size = size
         self.allowlist = frozenset(allowlist)
         self.max_result_bytes = max_result_bytes
 
@@ -139,6 +137,23 @@ class OxigraphEngine:
     def __len__(self) -> int:
         return self._size
 
+    def check(self, sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> None:
+        """Refuse unknown dataset graphs, SERVICE off the allow-list and updates before the engine runs."""
+        check_dataset(default_graphs, named_graphs, self._held)
+        check_query(sparql, self._held, self.allowlist)
+
+
+class OxigraphEngine(LocalEngine):
+    """pyoxigraph Store in memory; the default graph is the union of the named graphs."""
+
+    name = "oxigraph"
+
+    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
+        self.store = ox.Store()
+        self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        graphs = [g.value for g in self.store.named_graphs()]
+        super().__init__(graphs, len(self.store), allowlist, max_result_bytes)
+
     def query(
         self,
         sparql: str,
@@ -147,8 +162,7 @@ class OxigraphEngine:
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        check_dataset(default_graphs, named_graphs, self._held)
-        check_query(sparql, self._held, self.allowlist)
+        self.check(sparql, default_graphs, named_graphs)
         options: dict = {"base_iri": base_iri}
         if default_graphs or named_graphs:
             # A protocol dataset is exactly the graphs it names: an empty default graph (the store's own
@@ -175,7 +189,7 @@ class OxigraphEngine:
         return Answer("boolean" if isinstance(result, ox.QueryBoolean) else "bindings", buffer.getvalue())
 
 
-class RdflibEngine:
+class RdflibEngine(LocalEngine):
     """rdflib's SPARQL engine over a Dataset whose default graph is the union of the named graphs."""
 
     name = "rdflib"
@@ -186,19 +200,10 @@ class RdflibEngine:
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
         self.dataset = Dataset(default_union=True)
         self.dataset.parse(str(nquads), format="nquads")
-        self._graphs = sorted(
+        graphs = [
             str(g.identifier) for g in self.dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
-        )
-        self._held = set(self._graphs)
-        self._size = len(self.dataset)
-        self.allowlist = frozenset(allowlist)
-        self.max_result_bytes = max_result_bytes
-
-    def graph_names(self) -> list[str]:
-        return list(self._graphs)
-
-    def __len__(self) -> int:
-        return self._size
+        ]
+        super().__init__(graphs, len(self.dataset), allowlist, max_result_bytes)
 
     def query(
         self,
@@ -208,8 +213,7 @@ class RdflibEngine:
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        check_dataset(default_graphs, named_graphs, self._held)
-        check_query(sparql, self._held, self.allowlist)
+        self.check(sparql, default_graphs, named_graphs)
         target = self.dataset
         if default_graphs or named_graphs:
             target = Dataset(default_union=False)
