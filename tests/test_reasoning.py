@@ -6,10 +6,17 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from graph_builder import paths
 from graph_builder.build import Inputs, read_inputs
 from graph_builder.mapping import map_sources
 from graph_builder.namespaces import BKG, ELI, ID
-from graph_builder.reasoning import ReasoningError, owl_closure, select_for_reasoning
+from graph_builder.reasoning import (
+    ReasoningError,
+    apply_rules,
+    apply_rules_in_rdflib,
+    owl_closure,
+    select_for_reasoning,
+)
 
 
 @pytest.fixture(scope="module")
@@ -31,6 +38,23 @@ def test_focused_closure_infers_what_the_naive_closure_infers(project_graphs):
     assert set(focused) == set(naive), differences(naive, focused)
     categories = {o for o in focused.objects(None, RDF.type) if str(o).startswith(str(BKG))}
     assert {BKG.Party, BKG.PartyToConvention, BKG.ContractingState, BKG.Signatory} <= categories
+
+
+def test_rules_in_oxigraph_derive_what_rdflib_derives(project_graphs):
+    ontology, data = project_graphs
+    inferred = owl_closure(ontology, data)
+    rules = paths.ONTOLOGY_DIR / "rules"
+    found = apply_rules(rules, ontology, data, inferred)
+    expected = apply_rules_in_rdflib(rules, ontology, data, inferred)
+    assert set(found) == set(expected), differences(expected, found)
+    assert set(found.subjects(RDF.type, BKG.NonMemberParty))  # the rules did derive categories
+
+
+def test_a_broken_rule_names_its_file(project_graphs, tmp_path):
+    ontology, data = project_graphs
+    (tmp_path / "broken.rq").write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p", encoding="utf-8")
+    with pytest.raises(ReasoningError, match=r"broken\.rq: rule failed"):
+        apply_rules(tmp_path, ontology, data, Graph())
 
 
 def test_reasoning_leaves_out_labels_and_literals_no_axiom_reads(project_graphs):
