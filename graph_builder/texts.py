@@ -319,6 +319,18 @@ def check_partial_date(table: Table, line: int, row: dict[str, str], column: str
     return value
 
 
+def is_new_identifier(table: Table, line: int, ident: str, column: str, seen: dict[str, int]) -> bool:
+    """Whether ident is a well-formed identifier not seen before in the table; reports it otherwise."""
+    if not SLUG.match(ident):
+        table.report(line, f"{ident!r} is not an identifier (letters, digits and -)", column)
+        return False
+    if ident in seen:
+        table.report(line, f"duplicate {column} {ident} (first on line {seen[ident]})", column)
+        return False
+    seen[ident] = line
+    return True
+
+
 def read_statements(
     path: Path, treaties: set[str], states: set[str], articles: set[tuple[str, str]], problems: list[Problem]
 ) -> list[Statement]:
@@ -331,13 +343,8 @@ def read_statements(
     seen: dict[str, int] = {}
     for line, row in table.rows():
         ident = row["statement"]
-        if not SLUG.match(ident):
-            table.report(line, f"{ident!r} is not an identifier (letters, digits and -)", "statement")
+        if not is_new_identifier(table, line, ident, "statement", seen):
             continue
-        if ident in seen:
-            table.report(line, f"duplicate statement {ident} (first on line {seen[ident]})", "statement")
-            continue
-        seen[ident] = line
         actor = ACTOR.match(row["actor"])
         if not actor:
             table.report(line, f"{row['actor']!r} is not state/ISO3, organisation/name or person/name", "actor")
@@ -387,13 +394,8 @@ def read_claims(path: Path, treaties: set[str], states: set[str], problems: list
     seen: dict[str, int] = {}
     for line, row in table.rows():
         ident = row["claim"]
-        if not SLUG.match(ident):
-            table.report(line, f"{ident!r} is not an identifier (letters, digits and -)", "claim")
+        if not is_new_identifier(table, line, ident, "claim", seen):
             continue
-        if ident in seen:
-            table.report(line, f"duplicate claim {ident} (first on line {seen[ident]})", "claim")
-            continue
-        seen[ident] = line
         kind, _, rest = row["about"].partition("/")
         if kind not in ABOUT_KINDS or not rest:
             table.report(line, f"{row['about']!r} names no treaty/, state/, event/ or membership/ resource", "about")

@@ -14,6 +14,8 @@ import re
 import sys
 from pathlib import Path
 
+from curate import write  # same folder: both scripts write tables the same way
+
 CATEGORY = {
     "definitions": "definitions",
     "substantive criminal law offence": "offence",
@@ -108,13 +110,6 @@ def curate_reservations(sources: Path) -> list[dict[str, str]]:
                 }
             )
     return rows
-
-
-def write(path: Path, rows: list[dict[str, str]]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 def main(argv: list[str]) -> None:
