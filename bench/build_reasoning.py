@@ -16,11 +16,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import owlrl
+from budapest_kg.graph_builder import reasoning
+from budapest_kg.graph_builder.build import Inputs, read_inputs
+from budapest_kg.graph_builder.mapping import map_sources
 from rdflib import Graph
-
-from graph_builder import reasoning
-from graph_builder.build import Inputs, read_inputs
-from graph_builder.mapping import map_sources
 
 
 def main() -> None:

@@ -24,13 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from budapest_kg.graph_builder.build import Inputs, make_graphs, read_inputs, write_build  # noqa: E402
+from budapest_kg.graph_builder.checks import query_violations, validate_shapes  # noqa: E402
+from budapest_kg.graph_builder.mapping import map_sources  # noqa: E402
+from budapest_kg.graph_builder.reasoning import owl_closure, select_for_reasoning  # noqa: E402
 from rdflib import Graph  # noqa: E402
 from synthetic_data import generate  # noqa: E402
-
-from graph_builder.build import Inputs, make_graphs, read_inputs, write_build  # noqa: E402
-from graph_builder.checks import query_violations, validate_shapes  # noqa: E402
-from graph_builder.mapping import map_sources  # noqa: E402
-from graph_builder.reasoning import owl_closure, select_for_reasoning  # noqa: E402
 
 STEPS = ("read", "map", "reason", "rules", "checks", "write")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"

@@ -150,7 +150,7 @@ def catalogue() -> tuple[dict[str, str], dict[str, str]]:
     """Every catalogue query with its parameters at their defaults (`state` as FRA), and the checks."""
     import csv
 
-    from graph_builder.catalogue import ParameterError, read_catalogue
+    from budapest_kg.catalogue import ParameterError, read_catalogue
 
     with open(ROOT / "data" / "states.csv", newline="", encoding="utf-8") as handle:
         states = {row["iso3"] for row in csv.DictReader(handle)}

@@ -15,9 +15,9 @@ import statistics
 import time
 from pathlib import Path
 
-from endpoint import create_app
-from endpoint.config import Config
-from endpoint.lookup import current_lookup
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
+from budapest_kg.endpoint.lookup import current_lookup
 
 PAGES = (
     "/",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from graph_builder import paths
+from budapest_kg import namespaces
+from budapest_kg import resources as build_files
 
 from . import catalogue, exports, health, ontology_docs, pages, resources, service, sparql
 from .config import Config
@@ -27,7 +28,10 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
     )
-    app.extensions["bkg_manifest"] = health.read_manifest(config.build_dir / paths.MANIFEST_FILE)
+    manifest = health.read_manifest(config.build_dir / build_files.MANIFEST_FILE)
+    app.extensions["bkg_manifest"] = manifest
+    # IRIs are those the build minted: its recorded base, not whatever this process was started with.
+    app.extensions["bkg_base"] = manifest.get("base_iri", namespaces.BASE)
     register_error_handlers(app)
     app.register_blueprint(sparql.bp)
     app.register_blueprint(health.bp)

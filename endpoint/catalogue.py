@@ -11,9 +11,9 @@ import json
 from flask import Blueprint, Response, current_app, request, url_for
 from markupsafe import escape
 
-from graph_builder import paths
-from graph_builder.catalogue import NamedQuery, ParameterError, UnknownQuery, find_query, read_catalogue
-from graph_builder.namespaces import BKG
+from budapest_kg import resources
+from budapest_kg.catalogue import NamedQuery, ParameterError, UnknownQuery, find_query, read_catalogue
+from budapest_kg.namespaces import BKG
 
 from . import sparql
 from .errors import bad_request, not_acceptable, not_found
@@ -28,7 +28,7 @@ STATE_CODES = f"SELECT DISTINCT ?code WHERE {{ ?state <{BKG.iso3166Alpha3}> ?cod
 @bp.record_once
 def load(state) -> None:
     """Read the catalogue when the app starts, so a broken query file fails fast, not on a request."""
-    state.app.extensions["bkg_catalogue"] = read_catalogue(paths.QUERIES_DIR)
+    state.app.extensions["bkg_catalogue"] = read_catalogue(resources.source_tree().queries_dir)
 
 
 def catalogue() -> dict[str, NamedQuery]:

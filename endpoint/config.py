@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
-from graph_builder import paths
+from budapest_kg import namespaces
 
 from .engine import ENGINES
 
@@ -17,7 +17,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class Config:
-    build_dir: Path = paths.BUILD_DIR
+    build_dir: Path = Path("build")  # BKG_BUILD_DIR, as everywhere (budapest_kg.resources)
     engine: str = "oxigraph"
     max_body_bytes: int = 1_000_000
     # Query limits: seconds per query (the worker running it is killed after), worker processes
@@ -28,7 +28,6 @@ class Config:
     # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
     service_allowlist: str = ""
     service_timeout: float = 10.0
-    base_iri: str = "https://w3id.org/budapest-kg/"
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -59,8 +58,10 @@ class Config:
         for iri in self.allowlist:
             if not iri.startswith(("http://", "https://")):
                 raise ConfigError(f"BKG_SERVICE_ALLOWLIST: {iri!r} is not an http(s) endpoint IRI")
-        if not self.base_iri.startswith(("http://", "https://")) or not self.base_iri.endswith("/"):
-            raise ConfigError(f"BKG_BASE_IRI: {self.base_iri!r} must be an http(s) IRI ending in '/'")
+        try:
+            namespaces.check_base(namespaces.BASE)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from exc
 
     @property
     def allowlist(self) -> frozenset[str]:

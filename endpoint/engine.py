@@ -22,7 +22,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 
-from graph_builder.namespaces import PREFIXES as _NAMESPACES
+from budapest_kg.namespaces import PREFIXES as _NAMESPACES
 
 from .guard import (
     QueryError,

@@ -18,8 +18,8 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-from graph_builder import paths
-from graph_builder.namespaces import BASE, PREFIXES, bind_prefixes
+from budapest_kg import resources
+from budapest_kg.namespaces import BASE, PREFIXES, bind_prefixes
 
 from .errors import not_found
 from .negotiation import GRAPH_FORMATS, choose_format
@@ -54,7 +54,7 @@ def make_file(suffix: str) -> bytes:
     cache = current_app.extensions.setdefault("bkg_downloads", {})
     if suffix in cache:
         return cache[suffix]
-    source = current_app.extensions["bkg_config"].build_dir / paths.GRAPH_FILE
+    source = current_app.extensions["bkg_config"].build_dir / resources.GRAPH_FILE
     with _lock:
         if suffix not in cache:
             if suffix == "nq":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify
 
@@ -16,8 +17,22 @@ def health():
     return jsonify(status="ok", engine=engine.name, triples=len(engine), graphs=engine.graph_names(), build=manifest)
 
 
-def read_manifest(path) -> dict:
+class ManifestError(ValueError):
+    """The build's manifest exists but cannot be read as one; the message names the file."""
+
+
+def read_manifest(path: Path) -> dict:
+    """The build's manifest; {} when the build has none; ManifestError when it is corrupt."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
         return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"{path}: cannot read the build's manifest: {exc}") from exc
+    try:
+        manifest = json.loads(text)
+    except ValueError as exc:
+        raise ManifestError(f"{path}: the build's manifest is not valid JSON ({exc}); rebuild") from exc
+    if not isinstance(manifest, dict):
+        raise ManifestError(f"{path}: the build's manifest is not a JSON object; rebuild")
+    return manifest

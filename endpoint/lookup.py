@@ -183,5 +183,5 @@ def current_lookup() -> Lookup:
     """The application's Lookup, created on first use."""
     extensions = current_app.extensions
     if "bkg_lookup" not in extensions:
-        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_config"].base_iri)
+        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_base"])
     return extensions["bkg_lookup"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, request
 from rdflib import Graph
 
-from graph_builder.ontology_docs import HTML_FILE, TURTLE_FILE
+from budapest_kg.resources import ONTOLOGY_HTML_FILE as HTML_FILE
+from budapest_kg.resources import ONTOLOGY_TURTLE_FILE as TURTLE_FILE
 
 from .errors import not_found
 from .negotiation import GRAPH_FORMATS, Format, choose_format

@@ -12,7 +12,7 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
-from graph_builder.namespaces import BASE, BKG, ID, ONTOLOGY_GRAPH, bind_prefixes
+from budapest_kg.namespaces import BASE, BKG, ID, ONTOLOGY_GRAPH, bind_prefixes
 
 from . import exports
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format

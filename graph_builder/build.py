@@ -16,11 +16,12 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from . import __version__, paths
+from budapest_kg import __version__, namespaces, resources
+from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
+
 from .checks import run_checks
 from .links import make_links
 from .mapping import map_sources
-from .namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
@@ -31,24 +32,38 @@ Report = Callable[[str], None]
 
 @dataclass
 class Inputs:
-    """Where a build reads from."""
+    """Where a build reads from: by default the tree shipped in the package (BKG_SOURCE_DIR overrides)."""
 
-    data_dir: Path = paths.DATA_DIR
-    ontology_dir: Path = paths.ONTOLOGY_DIR
-    checks_dir: Path = paths.QUERIES_DIR / "checks"
+    data_dir: Path = field(default_factory=lambda: resources.source_tree().data_dir)
+    ontology_dir: Path = field(default_factory=lambda: resources.source_tree().ontology_dir)
+    checks_dir: Path = field(default_factory=lambda: resources.source_tree().checks_dir)
+
+    @classmethod
+    def from_tree(cls, tree: resources.SourceTree) -> Inputs:
+        return cls(tree.data_dir, tree.ontology_dir, tree.checks_dir)
 
     def files(self) -> list[Path]:
-        found = paths.input_files(self.data_dir, self.ontology_dir)
-        return found + sorted(self.checks_dir.glob("*.rq"))
+        return resources.input_files(self.data_dir, self.ontology_dir, self.checks_dir)
 
     def digest(self) -> str:
         """A hash of every input file's name and content: same inputs, same hash."""
-        sha = hashlib.sha256()
-        for path in self.files():
-            sha.update(str(path.name).encode())
-            sha.update(b"\0")
-            sha.update(path.read_bytes())
-        return sha.hexdigest()
+        return _digest(self.files())
+
+
+def code_digest() -> str:
+    """A hash of the builder's own code and templates (and the IRI rules it mints with)."""
+    here = Path(__file__).resolve().parent
+    files = sorted([*here.rglob("*.py"), *here.rglob("*.html"), Path(namespaces.__file__).resolve()])
+    return _digest(files)
+
+
+def _digest(files: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(str(path.name).encode())
+        sha.update(b"\0")
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
 
 
 @dataclass
@@ -121,6 +136,8 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         "version": __version__,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "input_hash": inputs.digest(),
+        "code_hash": code_digest(),
+        "base_iri": namespaces.BASE,
         "graphs": {str(iri): len(graph) for iri, graph in graphs.items()},
         "triples": sum(len(graph) for graph in graphs.values()),
         "seconds": timer.steps,
@@ -148,8 +165,8 @@ def write_build(result: Result, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        (staging / paths.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
-        (staging / paths.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
+        (staging / resources.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
+        (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
         old = None
         if out.exists():
@@ -163,25 +180,31 @@ def write_build(result: Result, out: Path) -> None:
         raise
 
 
-def build(out: Path = paths.BUILD_DIR, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
+def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
     """Build the graph from inputs and publish it in out."""
     inputs = inputs or Inputs()
     result = make_graphs(inputs, report)
     start = time.perf_counter()
-    report(f"  write: {out}/{paths.GRAPH_FILE} and {paths.MANIFEST_FILE} ...")
+    report(f"  write: {out}/{resources.GRAPH_FILE} and {resources.MANIFEST_FILE} ...")
     write_build(result, out)
     report(f"  write: done in {time.perf_counter() - start:.2f} s ({result.manifest['triples']} quads)")
     return result
 
 
-def is_stale(out: Path = paths.BUILD_DIR, inputs: Inputs | None = None) -> bool:
-    """Whether out is missing or was built from other inputs than the current ones."""
+def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
+    """Whether out is missing, or was built from other inputs or by other code than the current ones."""
     inputs = inputs or Inputs()
-    manifest = out / paths.MANIFEST_FILE
-    if not (out / paths.GRAPH_FILE).is_file() or not manifest.is_file():
+    manifest = out / resources.MANIFEST_FILE
+    if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
         return True
     try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8")).get("input_hash")
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return True
-    return recorded != inputs.digest()
+    if not isinstance(recorded, dict):
+        return True
+    return (
+        recorded.get("input_hash") != inputs.digest()
+        or recorded.get("code_hash") != code_digest()
+        or recorded.get("base_iri") != namespaces.BASE
+    )

@@ -15,7 +15,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from .namespaces import ID, SCHEMA, bind_prefixes
+from budapest_kg.namespaces import ID, SCHEMA, bind_prefixes
+
 from .sources import DataError, Problem
 
 RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "rdfs:seeAlso": RDFS.seeAlso}

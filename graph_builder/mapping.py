@@ -16,7 +16,8 @@ import pycountry
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from .namespaces import BKG, ELI, ID, ORG, bind_prefixes
+from budapest_kg.namespaces import BKG, ELI, ID, ORG, bind_prefixes
+
 from .sources import CONSENT_KINDS, Act, Membership, Sources, State, Treaty
 
 ACT_CLASS = {

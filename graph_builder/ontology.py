@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .namespaces import bind_prefixes
+from budapest_kg.namespaces import bind_prefixes
+
 from .sources import DataError, Problem
 
 LINE = re.compile(r"at line (\d+)")

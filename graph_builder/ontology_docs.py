@@ -15,10 +15,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .namespaces import BKG, bind_prefixes
+from budapest_kg.namespaces import BKG, bind_prefixes
+from budapest_kg.resources import ONTOLOGY_HTML_FILE as HTML_FILE
+from budapest_kg.resources import ONTOLOGY_TURTLE_FILE as TURTLE_FILE
 
-HTML_FILE = "ontology.html"
-TURTLE_FILE = "ontology.ttl"
 KINDS = (  # (rdf:type, heading), in the order of the page
     (OWL.Class, "Classes"),
     (OWL.ObjectProperty, "Object properties"),
@@ -193,7 +193,7 @@ def render_html(graph: Graph) -> str:
         "license": str(graph.value(header, DCTERMS.license) or "") if header else "",
         "namespace": str(BKG),
     }
-    environment = Environment(loader=PackageLoader("graph_builder", "templates"), autoescape=select_autoescape())
+    environment = Environment(loader=PackageLoader(__package__, "templates"), autoescape=select_autoescape())
     return environment.get_template("ontology.html").render(meta=meta, sections=read_sections(graph))
 
 

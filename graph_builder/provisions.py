@@ -12,8 +12,9 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from budapest_kg.namespaces import BKG, ELI, ID
+
 from .mapping import Mapped, date_literal, record_provenance, state_iri, treaty_iri
-from .namespaces import BKG, ELI, ID
 from .texts import Clause, Reservation, Texts, TreatyFact, Unit
 
 UNIT_CLASS = {"chapter": BKG.Chapter, "section": BKG.Section, "title": BKG.Title, "article": BKG.Article}

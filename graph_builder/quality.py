@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from . import paths
+from budapest_kg import resources
 
-QUERY = paths.QUERIES_DIR / "data-quality.rq"
+QUERY = resources.PACKAGED.queries_dir / "data-quality.rq"
 
 
 def measure_quality(graphs: list[Graph], query: Path = QUERY) -> list[tuple[str, str, int]]:

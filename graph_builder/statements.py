@@ -9,8 +9,9 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from budapest_kg.namespaces import BKG, ID
+
 from .mapping import Mapped, record_provenance, state_iri, treaty_iri
-from .namespaces import BKG, ID
 from .provisions import article_iri
 from .texts import Claim, Statement
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 import waitress
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
+from budapest_kg.graph_builder.build import Inputs, build
 
-from endpoint import create_app
-from endpoint.config import Config
-from graph_builder import paths
-from graph_builder.build import Inputs, build
+from budapest_kg import resources
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +31,7 @@ def build_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def acts() -> list[dict[str, str]]:
     """data/acts.csv as plain rows, for computing expected answers independently of the graph."""
-    with open(paths.DATA_DIR / "acts.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "acts.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph_builder import paths
+from budapest_kg import resources
 
 ID = "https://w3id.org/budapest-kg/id/"
 BKG = "https://w3id.org/budapest-kg/ontology#"
@@ -20,7 +20,7 @@ CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
 BINDING = {"offence", "ancillary-liability", "procedural-power", "safeguards", "jurisdiction", "co-operation"}
 
 
-def rows(name: str, data_dir: Path = paths.DATA_DIR) -> list[dict[str, str]]:
+def rows(name: str, data_dir: Path = resources.PACKAGED.data_dir) -> list[dict[str, str]]:
     with open(data_dir / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
@@ -105,7 +105,7 @@ def permissions(code: str) -> set[str]:
 
 def load_store(build_dir: Path) -> ox.Store:
     store = ox.Store()
-    store.bulk_load(path=str(build_dir / paths.GRAPH_FILE), format=ox.RdfFormat.N_QUADS)
+    store.bulk_load(path=str(build_dir / resources.GRAPH_FILE), format=ox.RdfFormat.N_QUADS)
     return store
 
 

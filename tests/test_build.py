@@ -6,9 +6,9 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from budapest_kg.graph_builder.build import Inputs, build, is_stale
+from budapest_kg.graph_builder.sources import DataError
 
-from graph_builder.build import Inputs, build, is_stale
-from graph_builder.sources import DataError
 from tests.conftest import copy_inputs
 
 PARTIES_185 = """

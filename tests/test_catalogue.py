@@ -13,11 +13,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from budapest_kg.endpoint.engine import OxigraphEngine, RdflibEngine
+from budapest_kg.endpoint.negotiation import RESULT_FORMATS
 
-from endpoint.engine import OxigraphEngine, RdflibEngine
-from endpoint.negotiation import RESULT_FORMATS
-from graph_builder import paths
-from graph_builder.catalogue import CatalogueError, ParameterError, read_catalogue, read_query
+from budapest_kg import resources
+from budapest_kg.catalogue import CatalogueError, ParameterError, read_catalogue, read_query
 
 TREATIES = {"185": "ETS 185", "189": "ETS 189", "224": "CETS 224"}
 CONSENTS = ("ratification", "acceptance", "approval", "accession", "consent")
@@ -33,7 +33,7 @@ REQUIRED = (
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    with open(paths.DATA_DIR / name, newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -97,12 +97,12 @@ def data() -> Data:
 
 @pytest.fixture(scope="module")
 def catalogue():
-    return read_catalogue(paths.QUERIES_DIR)
+    return read_catalogue(resources.PACKAGED.queries_dir)
 
 
 @pytest.fixture(scope="module")
 def engine(build_dir):
-    return OxigraphEngine(build_dir / paths.GRAPH_FILE)
+    return OxigraphEngine(build_dir / resources.GRAPH_FILE)
 
 
 @pytest.fixture(scope="module")
@@ -464,10 +464,10 @@ def normalise(rows: list[dict[str, str]]) -> list[tuple]:
 
 @pytest.fixture(scope="module")
 def rdflib_engine(build_dir):
-    return RdflibEngine(build_dir / paths.GRAPH_FILE)
+    return RdflibEngine(build_dir / resources.GRAPH_FILE)
 
 
-@pytest.mark.parametrize("name", sorted(p.stem for p in paths.QUERIES_DIR.glob("*.rq")))
+@pytest.mark.parametrize("name", sorted(p.stem for p in resources.PACKAGED.queries_dir.glob("*.rq")))
 def test_engines_agree(engine, rdflib_engine, catalogue, data, name):
     query = catalogue[name]
     values = {"state": "FRA"} if "state" in {p.name for p in query.params} else {}

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from graph_builder import paths
+from budapest_kg import resources
 from tests.test_catalogue import Data
 
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
@@ -38,14 +38,14 @@ def url(server, name: str, **params: str) -> str:
 def file_metadata() -> dict[str, dict[str, str]]:
     """Each query file's #+ lines, read here without the catalogue module."""
     found = {}
-    files = [*paths.QUERIES_DIR.glob("*.rq"), *paths.QUERIES_DIR.glob("federated/*.rq")]
+    files = [*resources.PACKAGED.queries_dir.glob("*.rq"), *resources.PACKAGED.queries_dir.glob("federated/*.rq")]
     for path in sorted(files):
         meta = {}
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.startswith("#+ ") and ":" in line and not line.startswith("#+ param:"):
                 key, _, value = line[3:].partition(":")
                 meta[key.strip()] = value.strip()
-        found[path.relative_to(paths.QUERIES_DIR).with_suffix("").as_posix()] = meta
+        found[path.relative_to(resources.PACKAGED.queries_dir).with_suffix("").as_posix()] = meta
     return found
 
 
@@ -73,7 +73,7 @@ def test_catalogue_as_json(live_server):
     for name, meta in metadata.items():
         assert listed[name]["summary"] == meta["summary"]
         assert listed[name]["url"] == f"/queries/{name}"
-        assert listed[name]["sparql"] == (paths.QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+        assert listed[name]["sparql"] == (resources.PACKAGED.queries_dir / f"{name}.rq").read_text(encoding="utf-8")
     assert [p["name"] for p in listed["parties"]["params"]] == ["treaty", "date"]
 
 
@@ -167,7 +167,7 @@ def test_required_queries_answer_with_defaults(live_server, name):
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "graph_builder.cli", "query", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "budapest_kg", "query", *args], capture_output=True, text=True, timeout=120
     )
 
 
@@ -201,11 +201,15 @@ def test_cli_bad_parameters_exit_2_naming_them(build_dir, args, reason):
 
 
 def test_a_broken_query_file_stops_the_app_at_start(build_dir, tmp_path, monkeypatch):
-    from endpoint import create_app
-    from endpoint.config import Config
-    from graph_builder.catalogue import CatalogueError
+    from budapest_kg.endpoint import create_app
+    from budapest_kg.endpoint.config import Config
 
-    (tmp_path / "broken.rq").write_text("#+ summary: s\n#+ param: x | colour | red | c\nSELECT * WHERE { ?_x ?p ?o }\n")
-    monkeypatch.setattr(paths, "QUERIES_DIR", tmp_path)
+    from budapest_kg.catalogue import CatalogueError
+
+    (tmp_path / "queries").mkdir()
+    (tmp_path / "queries" / "broken.rq").write_text(
+        "#+ summary: s\n#+ param: x | colour | red | c\nSELECT * WHERE { ?_x ?p ?o }\n"
+    )
+    monkeypatch.setenv("BKG_SOURCE_DIR", str(tmp_path))
     with pytest.raises(CatalogueError, match=r"broken\.rq:2: unknown parameter type 'colour'"):
         create_app(Config.load(build_dir=build_dir))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -108,7 +109,7 @@ def test_categories_are_inferred_not_asserted(store):
 
 
 def readme_queries() -> list[str]:
-    text = (ex.paths.ROOT / "README.md").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = text.split("## Categories", 1)[1].split("\n## ", 1)[0]
     return re.findall(r"`(SELECT [^`]+)`", section)
 

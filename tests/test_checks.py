@@ -11,11 +11,11 @@ import re
 import shutil
 
 import pytest
+from budapest_kg.graph_builder.build import make_graphs
+from budapest_kg.graph_builder.checks import CheckError, run_checks
+from budapest_kg.graph_builder.sources import DataError
 from rdflib import RDF, Graph, URIRef
 
-from graph_builder.build import make_graphs
-from graph_builder.checks import CheckError, run_checks
-from graph_builder.sources import DataError
 from tests.conftest import ROOT, copy_inputs
 from tests.test_cli import run
 
@@ -185,7 +185,7 @@ def test_validate_prints_focus_path_and_message_of_a_shape_violation(project_cop
     (project_copy / "ontology" / "zz_extra_code.ttl").write_text(
         f'<{ID}state/FRA> <{BKG}iso3166Alpha2> "FX" .\n', encoding="utf-8"
     )
-    result = run("validate", env={"BKG_ROOT": str(project_copy)})
+    result = run("validate", env={"BKG_SOURCE_DIR": str(project_copy)})
     assert result.returncode == 1
     line = next(line for line in result.stderr.splitlines() if f"focus={ID}state/FRA " in line)
     assert f"path={BKG}iso3166Alpha2" in line

@@ -12,7 +12,7 @@ import pytest
 
 def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "graph_builder.cli", *args],
+        [sys.executable, "-m", "budapest_kg", *args],
         capture_output=True,
         text=True,
         env={**os.environ, **(env or {})},
@@ -62,7 +62,7 @@ def test_validate_lists_every_problem_and_fails(project_copy):
         handle.write("ETS 185,QQQ,accession,2020-01-01,verified,src,,\n")
         handle.write("ETS 185,FRA,signature,2001-13-01,verified,src,,\n")
     (project_copy / "ontology" / "extra.ttl").write_text("this is not turtle\n", encoding="utf-8")
-    result = run("validate", env={"BKG_ROOT": str(project_copy)})
+    result = run("validate", env={"BKG_SOURCE_DIR": str(project_copy)})
     assert result.returncode == 1
     assert "unknown State 'QQQ'" in result.stderr
     assert "'2001-13-01' is not a valid date" in result.stderr
@@ -71,7 +71,7 @@ def test_validate_lists_every_problem_and_fails(project_copy):
 
 
 def test_build_failure_via_cli_keeps_previous_build(project_copy):
-    env = {"BKG_ROOT": str(project_copy)}
+    env = {"BKG_SOURCE_DIR": str(project_copy), "BKG_BUILD_DIR": str(project_copy / "build")}
     assert run("build", env=env).returncode == 0
     graph = project_copy / "build" / "graph.nq"
     before = graph.read_bytes()

@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from graph_builder import paths
+from budapest_kg import resources
 from tests import expected as ex
 
 DATA = "https://w3id.org/budapest-kg/graph/data"
@@ -33,7 +33,7 @@ def test_every_resource_in_the_data_graph_has_provenance(store):
 
 
 def test_every_row_of_every_table_names_its_source():
-    for path in sorted(paths.DATA_DIR.glob("*.csv")):
+    for path in sorted(resources.PACKAGED.data_dir.glob("*.csv")):
         with open(path, newline="", encoding="utf-8") as handle:
             reader = csv.DictReader(handle)
             if "source" not in (reader.fieldnames or []):
@@ -43,7 +43,7 @@ def test_every_row_of_every_table_names_its_source():
 
 
 def test_unverified_acts_are_listed_by_the_unverified_facts_query(store):
-    query = (paths.QUERIES_DIR / "unverified-facts.rq").read_text(encoding="utf-8")
+    query = (resources.PACKAGED.queries_dir / "unverified-facts.rq").read_text(encoding="utf-8")
     listed = {r["resource"] for r in ex.select(store, query)}
     consent = ex.CONSENTS
     for row in ex.rows("acts.csv"):
@@ -56,7 +56,7 @@ def test_unverified_acts_are_listed_by_the_unverified_facts_query(store):
 
 
 def test_every_conflict_in_claims_csv_is_listed_with_all_its_claims(store):
-    query = (paths.QUERIES_DIR / "data-conflicts.rq").read_text(encoding="utf-8")
+    query = (resources.PACKAGED.queries_dir / "data-conflicts.rq").read_text(encoding="utf-8")
     listed = {(r["conflict"].rsplit("/", 1)[-1], r["claim"].rsplit("/", 1)[-1]) for r in ex.select(store, query)}
     expected = {(r["conflict"], r["claim"]) for r in ex.rows("claims.csv") if r["conflict"]}
     assert listed == expected

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from budapest_kg.graph_builder.quality import format_quality, measure_quality
 from rdflib import Dataset
 
-from graph_builder import paths
-from graph_builder.quality import format_quality, measure_quality
+from budapest_kg import resources
 from tests import expected as ex
 
 QUERIES = ["offences", "obligations-of-party", "positions", "data-conflicts", "unverified-facts",
@@ -19,7 +19,7 @@ def store(build_dir):
 
 
 def text(name: str) -> str:
-    return (paths.QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    return (resources.PACKAGED.queries_dir / f"{name}.rq").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", QUERIES)

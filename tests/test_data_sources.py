@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from budapest_kg.graph_builder.build import build
+from budapest_kg.graph_builder.sources import DataError, read_sources
 
-from graph_builder.build import build
-from graph_builder.sources import DataError, read_sources
 from tests.conftest import copy_inputs
 from tests.test_sources import append
 

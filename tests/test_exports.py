@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCAT, RDF
 
-from graph_builder import paths
+from budapest_kg import resources
 
 
 def fetch(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
@@ -39,7 +39,7 @@ def named_graphs(dataset: Dataset) -> dict[URIRef, Graph]:
 @pytest.fixture(scope="module")
 def built(build_dir) -> Dataset:
     dataset = Dataset()
-    dataset.parse(build_dir / paths.GRAPH_FILE, format="nquads")
+    dataset.parse(build_dir / resources.GRAPH_FILE, format="nquads")
     return dataset
 
 

@@ -18,14 +18,14 @@ import urllib.parse
 import urllib.request
 
 import pytest
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
 
-from endpoint import create_app
-from endpoint.config import Config
-from graph_builder import paths
+from budapest_kg import resources
 
 from .conftest import LiveServer
 
-QUERY = paths.QUERIES_DIR / "federated" / "parties-wikidata-population.rq"
+QUERY = resources.PACKAGED.queries_dir / "federated" / "parties-wikidata-population.rq"
 WIKIDATA = "https://query.wikidata.org/sparql"
 WDT = "http://www.wikidata.org/prop/direct/"
 STAND_IN = "http://stand-in.test/item/"
@@ -38,7 +38,7 @@ def parties(acts) -> list[str]:
 @pytest.fixture(scope="module")
 def population(acts) -> dict[str, int]:
     """Synthetic populations: three Parties, one State in data/ that is no Party, one code in no table."""
-    with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
         states = [row["iso3"] for row in csv.DictReader(handle)]
     outsiders = [iso for iso in states if iso not in parties(acts)]
     chosen = parties(acts)[:3] + outsiders[:1] + ["ZZZ"]
@@ -105,7 +105,7 @@ def test_the_same_query_is_refused_when_the_endpoint_is_not_allow_listed(federat
 
 
 def test_cli_refuses_the_federated_query_without_the_allow_list(build_dir):
-    command = [sys.executable, "-m", "graph_builder.cli", "query", "--name", "federated/parties-wikidata-population"]
+    command = [sys.executable, "-m", "budapest_kg", "query", "--name", "federated/parties-wikidata-population"]
     env = {k: v for k, v in os.environ.items() if k != "BKG_SERVICE_ALLOWLIST"}
     result = subprocess.run([*command, "--build-dir", str(build_dir)], capture_output=True, text=True, env=env)
     assert result.returncode == 1

@@ -14,9 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
-from endpoint import create_app
-from endpoint.config import Config
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
 
 from .conftest import LiveServer
 
@@ -125,7 +124,7 @@ def test_construct_over_the_limit_is_413(limited):
     ],
 )
 def test_serve_refuses_bad_limits_at_start(build_dir, args, env, message):
-    command = [sys.executable, "-m", "graph_builder.cli", "serve", "--build-dir", str(build_dir), "--port", "0", *args]
+    command = [sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(build_dir), "--port", "0", *args]
     result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
     assert result.returncode == 2
     assert message in result.stderr

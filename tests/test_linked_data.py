@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 
 import pytest
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 
-from endpoint import create_app
-from endpoint.config import Config, ConfigError
-from graph_builder.namespaces import BASE, BKG, ID
+from budapest_kg.namespaces import BASE, BKG, ID
 
 from .conftest import LiveServer
 from .test_site import Page
@@ -113,10 +116,15 @@ def test_unsupported_format_is_406_naming_the_choices(live_server):
     assert "text/html" in body.decode()
 
 
-def test_base_iri_must_be_http_and_end_in_slash(monkeypatch):
-    monkeypatch.setenv("BKG_BASE_IRI", "https://example.org/kg")
-    with pytest.raises(ConfigError, match="BKG_BASE_IRI"):
-        Config.load()
+def test_base_iri_must_be_http_and_end_in_slash():
+    result = subprocess.run(
+        [sys.executable, "-m", "budapest_kg", "validate"],
+        capture_output=True, text=True, timeout=60,
+        env={**os.environ, "BKG_BASE_IRI": "https://example.org/kg"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "BKG_BASE_IRI: 'https://example.org/kg' must be an http(s) IRI ending in '/'" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 ARTICLE_GRAPH = """
@@ -148,7 +156,8 @@ def other_base_server(tmp_path_factory):
     for triple in graph:
         data.add(triple)
     dataset.serialize(str(build / "graph.nq"), format="nquads")
-    app = create_app(Config.load(build_dir=build, base_iri="http://example.org/kg/"))
+    (build / "manifest.json").write_text('{"base_iri": "http://example.org/kg/"}', encoding="utf-8")
+    app = create_app(Config.load(build_dir=build))
     with LiveServer(app) as server:
         yield server
 

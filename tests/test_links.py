@@ -6,13 +6,13 @@ import csv
 import re
 
 import pytest
+from budapest_kg.graph_builder.build import make_graphs
+from budapest_kg.graph_builder.sources import DataError
 from rdflib import Dataset, URIRef
 from rdflib.namespace import OWL, RDFS, SKOS
 
-from graph_builder import paths
-from graph_builder.build import make_graphs
-from graph_builder.namespaces import ID, LINKS_GRAPH
-from graph_builder.sources import DataError
+from budapest_kg import resources
+from budapest_kg.namespaces import ID, LINKS_GRAPH
 from tests.conftest import copy_inputs
 
 SHAPES = {  # every external IRI must match one of these, by the scheme it claims to be
@@ -28,7 +28,7 @@ SHAPES = {  # every external IRI must match one of these, by the scheme it claim
 
 
 def read_links() -> list[dict[str, str]]:
-    with open(paths.DATA_DIR / "links.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "links.csv", newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -36,14 +36,14 @@ def states() -> dict[str, str]:
     """ISO alpha-3 -> alpha-2, computed with pycountry independently of the build."""
     import pycountry
 
-    with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
         return {r["iso3"]: pycountry.countries.get(alpha_3=r["iso3"]).alpha_2 for r in csv.DictReader(handle)}
 
 
 @pytest.fixture(scope="module")
 def links_graph(build_dir):
     dataset = Dataset()
-    dataset.parse(build_dir / paths.GRAPH_FILE, format="nquads")
+    dataset.parse(build_dir / resources.GRAPH_FILE, format="nquads")
     return dataset.graph(LINKS_GRAPH)
 
 

@@ -7,13 +7,13 @@ import urllib.request
 from html.parser import HTMLParser
 
 import pytest
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
 from rdflib import Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from endpoint import create_app
-from endpoint.config import Config
-from graph_builder import paths
-from graph_builder.namespaces import BKG
+from budapest_kg import resources
+from budapest_kg.namespaces import BKG
 from tests.conftest import LiveServer
 
 TERM_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
@@ -48,7 +48,7 @@ class Anchors(HTMLParser):
 def source_ontology() -> Graph:
     """The hand-edited Turtle, read independently of the build."""
     graph = Graph()
-    for path in sorted(paths.ONTOLOGY_DIR.glob("*.ttl")):
+    for path in sorted(resources.PACKAGED.ontology_dir.glob("*.ttl")):
         graph.parse(path, format="turtle")
     return graph
 
@@ -123,7 +123,7 @@ def test_unavailable_format_is_406_naming_the_choices(server):
 def test_missing_docs_in_an_old_build_is_404_with_the_reason(build_dir, tmp_path):
     old = tmp_path / "old-build"
     old.mkdir()
-    for name in (paths.GRAPH_FILE, paths.MANIFEST_FILE):
+    for name in (resources.GRAPH_FILE, resources.MANIFEST_FILE):
         (old / name).write_bytes((build_dir / name).read_bytes())
     with LiveServer(create_app(Config.load(build_dir=old))) as live:
         status, _, body = get(live.url + "/ontology", "text/html")

@@ -18,9 +18,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from endpoint import create_app
-from endpoint.config import Config
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
 
 from .conftest import ROOT, LiveServer
 

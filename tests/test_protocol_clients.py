@@ -11,7 +11,7 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
 from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, URLENCODED, XML, SPARQLWrapper
 
-from graph_builder.namespaces import BKG, ID
+from budapest_kg.namespaces import BKG, ID
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::RuntimeWarning")
 TREATY = ID["treaty/ets-185"]

@@ -18,8 +18,8 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, PROV, RDF, VOID
 
-from graph_builder import paths
-from graph_builder.namespaces import BKG, ID
+from budapest_kg import resources
+from budapest_kg.namespaces import BKG, ID
 
 # rdflib's own N-Quads and TriG parsers use its deprecated ConjunctiveGraph API internally.
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -137,7 +137,7 @@ def test_unknown_format_parameter_is_406_naming_it(live_server):
 
 
 def manifest(build_dir) -> dict:
-    return json.loads((build_dir / paths.MANIFEST_FILE).read_text(encoding="utf-8"))
+    return json.loads((build_dir / resources.MANIFEST_FILE).read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -171,7 +171,7 @@ def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
         graph.value(p, VOID["class"]): graph.value(p, VOID.entities).toPython()
         for p in graph.objects(dataset, VOID.classPartition)
     }
-    with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
         assert classes[BKG.State] == len(list(csv.DictReader(handle)))
     assert classes[BKG.PartyToConvention] == len(parties)
 
@@ -196,7 +196,7 @@ def test_void_has_linksets_to_the_cited_sources(live_server):
         assert graph.value(linkset, VOID.triples).toPython() > 0
         if graph.value(linkset, VOID.linkPredicate) == PROV.wasDerivedFrom:
             spaces.add(str(graph.value(graph.value(linkset, VOID.objectsTarget), VOID.uriSpace)))
-    text = " ".join(path.read_text(encoding="utf-8") for path in paths.DATA_DIR.glob("*.csv"))
+    text = " ".join(path.read_text(encoding="utf-8") for path in resources.PACKAGED.data_dir.glob("*.csv"))
     cited = {urllib.parse.urlsplit(url).netloc.lower() for url in re.findall(r"https?://[^\s;,\"')]+", text)}
     assert spaces
     assert {urllib.parse.urlsplit(space).netloc.lower() for space in spaces} <= cited
@@ -256,7 +256,7 @@ def count_states(server, **dataset) -> int:
 
 
 def test_dataset_parameters_select_the_build_graphs(live_server):
-    with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
         states = len(list(csv.DictReader(handle)))
     data, ontology = "https://w3id.org/budapest-kg/graph/data", "https://w3id.org/budapest-kg/graph/ontology"
     assert count_states(live_server) == states

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import BNode, Graph, Literal
-from rdflib.namespace import OWL, RDF, RDFS, SKOS
-
-from graph_builder import paths
-from graph_builder.build import Inputs, read_inputs
-from graph_builder.mapping import map_sources
-from graph_builder.namespaces import BKG, ELI, ID
-from graph_builder.reasoning import (
+from budapest_kg.graph_builder.build import Inputs, read_inputs
+from budapest_kg.graph_builder.mapping import map_sources
+from budapest_kg.graph_builder.reasoning import (
     ReasoningError,
     apply_rules,
     apply_rules_in_rdflib,
     owl_closure,
     select_for_reasoning,
 )
+from rdflib import BNode, Graph, Literal
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from budapest_kg import resources
+from budapest_kg.namespaces import BKG, ELI, ID
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +43,7 @@ def test_focused_closure_infers_what_the_naive_closure_infers(project_graphs):
 def test_rules_in_oxigraph_derive_what_rdflib_derives(project_graphs):
     ontology, data = project_graphs
     inferred = owl_closure(ontology, data)
-    rules = paths.ONTOLOGY_DIR / "rules"
+    rules = resources.PACKAGED.ontology_dir / "rules"
     found = apply_rules(rules, ontology, data, inferred)
     expected = apply_rules_in_rdflib(rules, ontology, data, inferred)
     assert set(found) == set(expected), differences(expected, found)

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from graph_builder.namespaces import BKG, ID
+from budapest_kg.namespaces import BKG, ID
 
 
 class Listener:
@@ -188,7 +188,7 @@ def test_the_content_hash_is_unchanged_after_every_update(live_server, listener)
 
 
 def test_a_body_over_the_limit_is_413(live_server):
-    from endpoint.config import Config
+    from budapest_kg.endpoint.config import Config
 
     limit = Config.load().max_body_bytes
     query = "ASK { " + "#" * limit + "\n}"

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from endpoint.guard import ServiceRefused, UnknownGraph, check_query, mentions_dataset_or_service
+from budapest_kg.endpoint.guard import ServiceRefused, UnknownGraph, check_query, mentions_dataset_or_service
 
 HELD = {"https://w3id.org/budapest-kg/graph/data"}
 

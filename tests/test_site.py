@@ -14,7 +14,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from graph_builder import paths
+from budapest_kg import resources
 
 CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
 KIND_LABELS = {
@@ -101,13 +101,13 @@ def page(server, path: str) -> Page:
 
 @pytest.fixture(scope="module")
 def names() -> dict[str, str]:
-    with open(paths.DATA_DIR / "states.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
         return {row["iso3"]: row["name"] for row in csv.DictReader(handle)}
 
 
 @pytest.fixture(scope="module")
 def members() -> set[str]:
-    with open(paths.DATA_DIR / "coe_membership.csv", newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / "coe_membership.csv", newline="", encoding="utf-8") as handle:
         return {row["iso3"] for row in csv.DictReader(handle) if row["joined"] and not row["left"]}
 
 
@@ -231,7 +231,7 @@ def test_term_page_shows_definition(live_server):
 
 
 def summary_of(name: str) -> str:
-    text = (paths.QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8")
+    text = (resources.PACKAGED.queries_dir / f"{name}.rq").read_text(encoding="utf-8")
     return re.search(r"^#\+ summary: (.*)$", text, re.MULTILINE).group(1).strip()
 
 
@@ -294,7 +294,7 @@ def test_query_results_never_link_a_non_web_iri(live_server):
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
-    with open(paths.DATA_DIR / name, newline="", encoding="utf-8") as handle:
+    with open(resources.PACKAGED.data_dir / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
 

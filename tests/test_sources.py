@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from graph_builder.ontology import load_turtle
-from graph_builder.sources import DataError, read_sources
+from budapest_kg.graph_builder.ontology import load_turtle
+from budapest_kg.graph_builder.sources import DataError, read_sources
 
 
 def append(path, text: str) -> int:

@@ -5,9 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from endpoint import create_app
-from endpoint.config import Config
+from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint.config import Config
 
 from ..conftest import LiveServer
 from ..test_site import parties_today, summary_of

@@ -7,14 +7,22 @@ import json
 import sys
 from pathlib import Path
 
-from . import paths
-from .build import Inputs, build, is_stale, make_graphs
+import waitress
+
+from . import namespaces, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
-from .checks import CheckError
+from .endpoint import create_app
+from .endpoint.config import Config, ConfigError
+from .endpoint.engine import QueryError, RemoteFailure, ServiceRefused, UpdateRefused, open_engine
+from .endpoint.health import ManifestError
+from .endpoint.limits import EngineFailure
+from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from .graph_builder.build import Inputs, build, is_stale, make_graphs
+from .graph_builder.checks import CheckError
+from .graph_builder.quality import format_quality, measure_quality
+from .graph_builder.reasoning import ReasoningError
+from .graph_builder.sources import DataError
 from .namespaces import BKG
-from .quality import format_quality, measure_quality
-from .reasoning import ReasoningError
-from .sources import DataError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 TABLE_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "ntriples", "rdfxml", "jsonld", "nquads", "trig")
@@ -39,10 +47,14 @@ def report_failure(exc: Exception) -> int:
     return EXIT_FAILED
 
 
+def inputs_of(args: argparse.Namespace) -> Inputs:
+    return Inputs.from_tree(resources.source_tree(args.source))
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    out = Path(args.out)
+    out = resources.build_dir(args.build_dir)
     try:
-        result = build(out, Inputs(), report=say)
+        result = build(out, inputs_of(args), report=say)
     except (DataError, CheckError, ReasoningError) as exc:
         code = report_failure(exc)
         say(f"build failed; {out} keeps the last good build" if out.exists() else "build failed; nothing written")
@@ -54,7 +66,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     try:
-        result = make_graphs(Inputs(), report=say if args.verbose else lambda _: None)
+        result = make_graphs(inputs_of(args), report=say if args.verbose else lambda _: None)
     except (DataError, CheckError, ReasoningError) as exc:
         return report_failure(exc)
     say(f"valid: {result.manifest['triples']} triples in {len(result.graphs)} graphs, all checks pass")
@@ -62,23 +74,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def ensure_build(build_dir: Path) -> bool:
-    """Build when build_dir is missing or older than its inputs. False when that build fails."""
-    if not is_stale(build_dir):
+def ensure_build(args: argparse.Namespace) -> bool:
+    """Build when the build folder is missing or older than its inputs or code. False when that fails."""
+    build_dir = resources.build_dir(args.build_dir)
+    if not is_stale(build_dir, inputs_of(args)):
         return True
     say(f"{build_dir} is missing or out of date: building first")
-    return cmd_build(argparse.Namespace(out=str(build_dir))) == EXIT_OK or (build_dir / paths.GRAPH_FILE).is_file()
+    return cmd_build(args) == EXIT_OK or (build_dir / resources.GRAPH_FILE).is_file()
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import waitress
-
-    from endpoint import create_app
-    from endpoint.config import Config, ConfigError
-    from endpoint.limits import EngineFailure
-
-    build_dir = Path(args.build_dir)
-    if not ensure_build(build_dir):
+    build_dir = resources.build_dir(args.build_dir)
+    if not ensure_build(args):
         return EXIT_FAILED
     try:
         app = create_app(
@@ -88,7 +95,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(f"error: {exc}")
         return EXIT_USAGE
     # A broken queries/*.rq, or a query worker that could not start or load the build, stops the start.
-    except (CatalogueError, EngineFailure, OSError) as exc:
+    except (CatalogueError, EngineFailure, ManifestError, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
@@ -101,7 +108,7 @@ def read_query_text(args: argparse.Namespace) -> str:
     if args.file:
         return Path(args.file).read_text(encoding="utf-8")
     if args.name:
-        return find_query(read_catalogue(paths.QUERIES_DIR), args.name).text
+        return find_query(read_catalogue(resources.source_tree(args.source).queries_dir), args.name).text
     return args.query
 
 
@@ -120,20 +127,14 @@ def read_params(pairs: list[str]) -> dict[str, str]:
 
 def bind_named(args: argparse.Namespace, engine) -> str:
     """The named query with its --param values bound; ParameterError naming a bad one."""
-    from endpoint.negotiation import RESULT_FORMATS
-
-    query = find_query(read_catalogue(paths.QUERIES_DIR), args.name)
+    query = find_query(read_catalogue(resources.source_tree(args.source).queries_dir), args.name)
     answer = engine.query(f"SELECT DISTINCT ?code WHERE {{ ?state <{BKG.iso3166Alpha3}> ?code }}")
     rows = json.loads(answer.serialize(RESULT_FORMATS[0]))["results"]["bindings"]
     return query.bind(read_params(args.param), {row["code"]["value"] for row in rows})
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    from endpoint.config import Config, ConfigError
-    from endpoint.engine import QueryError, RemoteFailure, ServiceRefused, UpdateRefused, open_engine
-    from endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
-
-    build_dir = Path(args.build_dir)
+    build_dir = resources.build_dir(args.build_dir)
     if args.param and not args.name:
         say("error: --param goes with --name NAME (a query from the catalogue)")
         return EXIT_USAGE
@@ -142,7 +143,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     except (OSError, UnknownQuery, CatalogueError) as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    if not ensure_build(build_dir):
+    if not ensure_build(args):
         return EXIT_FAILED
     try:
         allowlist = Config.load().allowlist  # SERVICE from the CLI obeys BKG_SERVICE_ALLOWLIST too
@@ -192,16 +193,33 @@ def render_table(json_bytes: bytes) -> str:
     return "\n".join(line.rstrip() for line in lines) + "\n"
 
 
+def add_build_dir(p: argparse.ArgumentParser, *aliases: str) -> None:
+    p.add_argument(
+        "--build-dir", *aliases, dest="build_dir", default=None,
+        help=f"build folder (default: ${resources.BUILD_ENV}, else ./build in the current folder)",
+    )  # fmt: skip
+
+
+def add_source(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--source", default=None, metavar="DIR",
+        help=f"a tree with data/, ontology/ and queries/ to build from (default: ${resources.SOURCE_ENV}, "
+        "else the files shipped in the package: in a source checkout, the checkout's own)",
+    )  # fmt: skip
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="budapest-kg", description="Knowledge graph of the Budapest Convention.")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("build", help="build the graph from data/ and ontology/ into build/")
-    p.add_argument("--out", default=str(paths.BUILD_DIR), help="output folder (default: %(default)s)")
+    add_build_dir(p, "--out")
+    add_source(p)
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check data and ontology; list every problem; write nothing")
     p.add_argument("-v", "--verbose", action="store_true", help="print each step")
+    add_source(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("serve", help="serve the SPARQL endpoint (builds first when needed)")
@@ -211,7 +229,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
     p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
-    p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")
+    add_build_dir(p)
+    add_source(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("query", help="run a SPARQL query against the built graph, without a server")
@@ -225,13 +244,19 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     p.add_argument("--format", default="table", choices=TABLE_FORMATS, help="output format (default: %(default)s)")
     p.add_argument("--engine", default="oxigraph", choices=("oxigraph", "rdflib"), help="query engine")
-    p.add_argument("--build-dir", default=str(paths.BUILD_DIR), help="build folder (default: %(default)s)")
+    add_build_dir(p)
+    add_source(p)
     p.set_defaults(func=cmd_query)
     return top
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    try:
+        namespaces.check_base(namespaces.BASE)
+    except ValueError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
     return args.func(args)
 
 

@@ -4,10 +4,15 @@ Terms live under ``https://w3id.org/budapest-kg/ontology#``; things under
 ``https://w3id.org/budapest-kg/id/``; named graphs under ``https://w3id.org/budapest-kg/graph/``.
 """
 
+import os
+
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
-BASE = "https://w3id.org/budapest-kg/"
+DEFAULT_BASE = "https://w3id.org/budapest-kg/"
+# One base for minting (the builder) and for dereferencing (the endpoint); a build records the base
+# it minted under, and the endpoint refuses a build minted under another.
+BASE = os.environ.get("BKG_BASE_IRI", DEFAULT_BASE)
 BKG = Namespace(BASE + "ontology#")
 ID = Namespace(BASE + "id/")
 GRAPH = Namespace(BASE + "graph/")
@@ -43,3 +48,9 @@ def bind_prefixes(graph) -> None:
     """Bind the project's prefixes on an rdflib graph or dataset."""
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
+
+
+def check_base(base: str) -> None:
+    """ValueError naming BKG_BASE_IRI unless base is an http(s) IRI ending in '/'."""
+    if not base.startswith(("http://", "https://")) or not base.endswith("/"):
+        raise ValueError(f"BKG_BASE_IRI: {base!r} must be an http(s) IRI ending in '/'")

@@ -1,0 +1,1 @@
+"""Curated source tables, shipped in the package as budapest_kg.data (read with importlib.resources)."""

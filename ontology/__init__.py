@@ -1,0 +1,1 @@
+"""The OWL ontology, SHACL shapes and rules, shipped in the package as budapest_kg.ontology."""
