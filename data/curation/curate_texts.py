@@ -29,7 +29,7 @@ CATEGORY = {
 ARTICLE = re.compile(r"Art\. (\d+)")
 
 # Rows whose source cell is empty were written from memory and are marked so.
-RECALL = "UNVERIFIED-RECALL (no source seen; to verify against the text of CETS 224)"
+RECALL = "UNVERIFIED-RECALL (no source seen; to verify against the treaty's text)"
 
 
 def english_status(status: str) -> str:
