@@ -26,17 +26,17 @@ EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdf
 
 
 @bp.get("/id/<path:rest>")
-def thing(rest: str) -> Response:
+def dereference_thing(rest: str) -> Response:
     return dereference("id/", rest)
 
 
 @bp.get("/term/<path:name>")
-def term(name: str) -> Response:
+def dereference_term(name: str) -> Response:
     return dereference("ontology#", name)
 
 
 @bp.get("/graph/<name>")
-def named_graph(name: str) -> Response:
+def send_named_graph(name: str) -> Response:
     """A named graph of the build: a page with its size, or all its triples as RDF."""
     lookup = current_lookup()
     stem, dot, extension = name.rpartition(".")
@@ -79,15 +79,15 @@ def dereference(prefix: str, rest: str) -> Response:
 
 def resolve(lookup, iri: str) -> tuple[str, str | None]:
     """The IRI that exists in the graph and the format its extension names; 404 when none exists."""
-    if known(lookup, iri):
+    if is_known(lookup, iri):
         return iri, None
     stem, dot, extension = iri.rpartition(".")
-    if dot and extension in EXTENSIONS and known(lookup, stem):
+    if dot and extension in EXTENSIONS and is_known(lookup, stem):
         return stem, EXTENSIONS[extension]
     raise not_found(f"no resource <{iri}> in this graph")
 
 
-def known(lookup, iri: str) -> bool:
+def is_known(lookup, iri: str) -> bool:
     return bool(SAFE_IRI.match(iri)) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
 
