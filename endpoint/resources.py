@@ -27,12 +27,12 @@ EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdf
 
 @bp.get("/id/<path:rest>")
 def dereference_thing(rest: str) -> Response:
-    return dereference("id/", rest)
+    return dereference(current_lookup().names.id + rest)
 
 
 @bp.get("/term/<path:name>")
 def dereference_term(name: str) -> Response:
-    return dereference("ontology#", name)
+    return dereference(current_lookup().names.bkg + name)
 
 
 @bp.get("/graph/<name>")
@@ -59,9 +59,10 @@ def send_named_graph(name: str) -> Response:
     return response
 
 
-def dereference(prefix: str, rest: str) -> Response:
+def dereference(asked: str) -> Response:
+    """The resource named by the IRI asked for (or by it less a format extension), as HTML or RDF."""
     lookup = current_lookup()
-    iri, extension = resolve(lookup, lookup.base + prefix + rest)
+    iri, extension = resolve(lookup, asked)
     fmt = choose_format(LD_FORMATS, request.accept_mimetypes, request.args.get("format") or extension)
     if fmt is HTML:
         response = Response(pages.render_resource(iri), mimetype="text/html")
