@@ -15,6 +15,7 @@ from .endpoint import create_app
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
 from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRefused, UpdateRefused
+from .endpoint.guard import check_nesting
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .graph_builder.build import Inputs, build, is_stale, make_graphs
@@ -146,11 +147,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     if not ensure_build(args):
         return EXIT_FAILED
     try:
-        allowlist = Config.load().allowlist  # SERVICE from the CLI obeys BKG_SERVICE_ALLOWLIST too
+        config = Config.load()  # SERVICE and nesting from the CLI obey BKG_SERVICE_ALLOWLIST and BKG_MAX_NESTING too
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    engine = open_engine(args.engine, build_dir, allowlist=allowlist)
+    engine = open_engine(args.engine, build_dir, allowlist=config.allowlist)
     if args.name:
         try:
             text = bind_named(args, engine)
@@ -158,6 +159,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             say(f"error: {exc}")
             return EXIT_USAGE
     try:
+        check_nesting(text, config.max_nesting)
         answer = engine.query(text)
     except (QueryError, UpdateRefused, ServiceRefused, RemoteFailure) as exc:
         say(f"error: {exc}")

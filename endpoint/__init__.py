@@ -10,6 +10,7 @@ from budapest_kg import resources as build_files
 from . import (
     catalogue,
     exports,
+    headers,
     health,
     home,
     ontology_docs,
@@ -53,6 +54,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         service_timeout=config.service_timeout,
     )
     register_error_handlers(app)
+    headers.init_app(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     views.init_app(app)

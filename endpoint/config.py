@@ -25,6 +25,9 @@ class Config:
     timeout: float = 5.0
     workers: int = 2
     max_result_bytes: int = 20_000_000
+    # How deep brackets may nest in a query (checked before any engine parses it). The catalogue's
+    # deepest query nests 10; rdflib's parser fails from about 20 (pyoxigraph's crashes far deeper).
+    max_nesting: int = 16
     # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
     service_allowlist: str = ""
     service_timeout: float = 10.0
@@ -53,6 +56,8 @@ class Config:
             raise ConfigError("BKG_WORKERS must be 0 (no worker processes, no time limit) or more")
         if self.max_result_bytes <= 0:
             raise ConfigError("BKG_MAX_RESULT_BYTES must be a positive number of bytes")
+        if self.max_nesting <= 0:
+            raise ConfigError("BKG_MAX_NESTING must be a positive number of bracket levels")
         if self.service_timeout <= 0:
             raise ConfigError("BKG_SERVICE_TIMEOUT must be a positive number of seconds")
         for iri in self.allowlist:

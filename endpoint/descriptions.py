@@ -35,14 +35,9 @@ FORMAT_IRIS = {
     "nquads": FORMATS["N-Quads"],
     "trig": FORMATS.TriG,
 }
-RDFLIB_FORMATS = {
-    "turtle": "turtle",
-    "ntriples": "nt",
-    "rdfxml": "xml",
-    "jsonld": "json-ld",
-    "nquads": "nquads",
-    "trig": "trig",
-}
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld": "json-ld"}
+# A description is one graph: formats for datasets (N-Quads, TriG) are not offered (406 names these).
+DESCRIPTION_FORMATS = tuple(fmt for fmt in GRAPH_FORMATS if fmt.name in RDFLIB_FORMATS)
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 CLASS_SIZES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
@@ -232,7 +227,7 @@ def new_graph() -> Graph:
 
 def send(graph: Graph) -> Response:
     """The description in the RDF format the client asks for (Turtle by default)."""
-    fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    fmt = choose_format(DESCRIPTION_FORMATS, request.accept_mimetypes, request.args.get("format"))
     body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")

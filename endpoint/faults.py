@@ -21,6 +21,10 @@ class UnknownGraph(QueryError):
     """A dataset IRI names a graph this store does not hold."""
 
 
+class QueryTooDeep(QueryError):
+    """The query nests brackets deeper than the endpoint's limit, or deeper than the engine's parser can follow."""
+
+
 class UpdateRefused(EngineFault):
     """The text is a SPARQL Update: the graph changes only through the build."""
 

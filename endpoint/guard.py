@@ -16,7 +16,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Variable
 
-from .faults import UPDATE_REFUSAL, QueryError, ServiceRefused, UnknownGraph, UpdateRefused
+from .faults import UPDATE_REFUSAL, QueryError, QueryTooDeep, ServiceRefused, UnknownGraph, UpdateRefused
 
 # What rdflib raises for text that is not a valid query: pyparsing's errors for the grammar, ValueError
 # for a bad escape, and a bare Exception from the algebra for an undeclared prefix. Anything else is
@@ -64,6 +64,53 @@ _INERT = re.compile(
     r"|#[^\n\r]*"  # comment
 )
 _KEYWORD = re.compile(r"\b(?:from|service)\b", re.IGNORECASE)
+_NOT_BRACKETS = re.compile(r"[^(){}\[\]]+")
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def nesting_depth(sparql: str) -> int:
+    """How deep brackets ( { [ nest, outside strings and comments.
+
+    A backslash anywhere takes the careful path, as in mentions_dataset_or_service: codepoint escapes
+    (\\u007B is "{" to rdflib) are decoded and every bracket counts, in strings and comments too.
+    """
+    careful = "\\" in sparql
+    code = _CODEPOINT.sub(decode_codepoint, sparql) if careful else _INERT.sub(drop_strings_and_comments, sparql)
+    depth = deepest = 0
+    for bracket in _NOT_BRACKETS.sub("", code):
+        if bracket in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif depth:
+            depth -= 1
+    return deepest
+
+
+def drop_strings_and_comments(match: re.Match) -> str:
+    """Strings and comments hold no nesting. An IRI is consumed whole (a quote or # in it starts
+    nothing) but keeps its brackets: "?a<((...))>?b" is an IRI to this scanner and a comparison over
+    parentheses to a parser, so they count."""
+    token = match.group(0)
+    return token if token.startswith("<") else " "
+
+
+def decode_codepoint(match: re.Match) -> str:
+    value = int(match.group(1) or match.group(2), 16)
+    return chr(value) if value < 0x110000 else ""
+
+
+def check_nesting(sparql: str, limit: int) -> None:
+    """Raise QueryTooDeep before any engine parses a query nested deeper than the limit.
+
+    Deep nesting is what overflows a recursive-descent parser's stack: pyoxigraph crashed with a
+    segfault at about 3,000 braces (300 square brackets), rdflib's parser raises RecursionError at
+    about 20 nested function calls.
+    """
+    depth = nesting_depth(sparql)
+    if depth > limit:
+        raise QueryTooDeep(
+            f"the query nests brackets {depth} deep; this endpoint accepts at most {limit} (BKG_MAX_NESTING)"
+        )
 
 
 def mentions_dataset_or_service(sparql: str) -> bool:
@@ -79,13 +126,14 @@ def mentions_dataset_or_service(sparql: str) -> bool:
 
 def refuse_update(sparql: str) -> None:
     """Raise UpdateRefused when text the engine could not parse as a query is a SPARQL Update."""
-    if not sparql.strip():
-        return
     try:
-        parseUpdate(sparql)
-    except SYNTAX_ERRORS:  # neither query nor update: the caller reports the syntax error
+        update = parseUpdate(sparql)
+    except (*SYNTAX_ERRORS, RecursionError):  # neither query nor update: the caller reports the syntax error
         return
-    raise UpdateRefused(UPDATE_REFUSAL)
+    # Text with no operation (blank, only comments or a prologue) is a valid empty Update, and no
+    # Update at all: the caller reports it as a malformed query.
+    if dict.get(update, "request"):  # CompValue.get answers a missing key with its name
+        raise UpdateRefused(UPDATE_REFUSAL)
 
 
 def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | None = None) -> Query:
@@ -95,6 +143,8 @@ def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | Non
     except SYNTAX_ERRORS as exc:
         refuse_update(sparql)
         raise QueryError(str(exc)) from exc
+    except RecursionError as exc:  # pyparsing recurses per level of nesting; Python's stack is the limit
+        raise QueryTooDeep("the query is nested too deeply for the rdflib engine's parser") from exc
     except Exception as exc:
         if type(exc) is not Exception:  # rdflib's algebra says "Unknown namespace prefix" with a bare Exception
             raise

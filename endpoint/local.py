@@ -18,7 +18,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from budapest_kg import resources
 
 from .answer import Answer, Kind
-from .faults import QueryError, RemoteFailure
+from .faults import QueryError, QueryTooDeep, RemoteFailure
 from .guard import check_dataset, check_query, parse_query, refuse_update
 from .limits import CappedBuffer, cap
 
@@ -142,6 +142,8 @@ class RdflibEngine(LocalEngine):
                 payload = result.serialize(format="json")
         except OSError as exc:  # urllib errors from an allow-listed SERVICE
             raise RemoteFailure(str(exc)) from exc
+        except RecursionError as exc:  # rdflib evaluates the algebra recursively: a long chain is a deep tree
+            raise QueryTooDeep("the query is nested or chained too deeply for the rdflib engine") from exc
         payload = payload if isinstance(payload, bytes) else str(payload).encode()
         return Answer(kind, cap(payload, self.max_result_bytes if capped else None))
 

@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote
 
 from flask import current_app
 from rdflib.namespace import OWL
@@ -19,9 +20,25 @@ from rdflib.namespace import OWL
 from .base import BuildBase
 from .negotiation import RESULT_FORMATS
 
-# IRI characters safe to put between <> in a query: no spaces, quotes, braces or angle brackets.
 CACHE_SIZE = 4096  # query answers kept; at today's size a few MB at most
-SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
+
+# An IRI as RFC 3987 spells it (and safe between <> in a query): a scheme, then unreserved characters,
+# delimiters, %XX escapes and the non-ASCII letters it allows; never a control character, a lone %,
+# a space, a quote, a brace or angle bracket, nor the invisible bidirectional formatting marks.
+_UCSCHAR = "\u00a0-\u200d\u2010-\u2029\u202f-\u2065\u206a-\ud7ff\uf900-\ufdcf\ufdf0-\uffef" + "".join(
+    f"{chr(plane << 16)}-{chr((plane << 16) | 0xFFFD)}" for plane in range(1, 15)
+)
+IRI = re.compile(rf"[A-Za-z][A-Za-z0-9+.\-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:/?#@{_UCSCHAR}]|%[0-9A-Fa-f]{{2}})*")
+
+
+def is_iri(text: str) -> bool:
+    """Whether text is an absolute IRI that can be put between <> in a query as it is."""
+    return IRI.fullmatch(text) is not None
+
+
+def shown(text: str) -> str:
+    """Text fit to quote in a message: control characters, spaces and the like percent-escaped."""
+    return quote(text, safe=":/?#@!$&'()*+,;=~%")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from budapest_kg.resources import ONTOLOGY_HTML_FILE as HTML_FILE
 from budapest_kg.resources import ONTOLOGY_TURTLE_FILE as TURTLE_FILE
 
 from .errors import not_found
+from .headers import page_policy_for
 from .negotiation import GRAPH_FORMATS, Format, choose_format
 
 bp = Blueprint("ontology_docs", __name__)
@@ -29,6 +30,8 @@ def send_ontology():
     else:
         body = parse_ontology().serialize(format=RDFLIB_NAMES[fmt.name], encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)  # werkzeug adds charset=utf-8 to text/* types
+    if fmt is HTML:
+        response.headers["Content-Security-Policy"] = page_policy_for(body)
     response.vary.add("Accept")
     return response
 

@@ -13,7 +13,7 @@ from rdflib.namespace import OWL
 
 from . import pages
 from .errors import not_found
-from .lookup import SAFE_IRI, current_lookup
+from .lookup import current_lookup, is_iri, shown
 from .negotiation import GRAPH_FORMATS, Format, choose_format
 
 bp = Blueprint("resources", __name__)
@@ -80,6 +80,8 @@ def dereference(asked: str) -> Response:
 
 def resolve(lookup, iri: str) -> tuple[str, str | None]:
     """The IRI that exists in the graph and the format its extension names; 404 when none exists."""
+    if not is_iri(iri):
+        raise not_found(f"no resource <{shown(iri)}> in this graph: the path is not a valid IRI")
     if is_known(lookup, iri):
         return iri, None
     stem, dot, extension = iri.rpartition(".")
@@ -89,7 +91,7 @@ def resolve(lookup, iri: str) -> tuple[str, str | None]:
 
 
 def is_known(lookup, iri: str) -> bool:
-    return bool(SAFE_IRI.match(iri)) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
+    return is_iri(iri) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
 
 def readable_turtle(lookup, iri: str) -> bytes:

@@ -15,6 +15,7 @@ from budapest_kg.catalogue import NamedQuery, read_catalogue
 
 from .answer import Answer
 from .base import build_base
+from .guard import check_nesting
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
 
 
@@ -28,7 +29,12 @@ def catalogue() -> dict[str, NamedQuery]:
 
 
 def run_query(text: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Answer:
-    """Ask the engine, with every limit and refusal it applies; its faults are raised as they are."""
+    """Ask the engine, with every limit and refusal it applies; its faults are raised as they are.
+
+    Nesting is checked here, in the server, so that a query that would overflow a parser's stack
+    never reaches an engine, whichever engine and wherever it runs.
+    """
+    check_nesting(text, current_app.extensions["bkg_config"].max_nesting)
     engine = current_app.extensions["bkg_engine"]
     # Relative IRIs in a query resolve against the endpoint itself (the protocol allows this base).
     return engine.query(text, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=request.base_url)

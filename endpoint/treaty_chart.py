@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app
 
 from . import charts
 from .errors import not_found
-from .lookup import SAFE_IRI, current_lookup
+from .lookup import current_lookup, is_iri, shown
 from .treaty import read_contracting_states
 
 bp = Blueprint("treaty_chart", __name__)
@@ -17,7 +17,9 @@ def draw_parties_chart(rest: str) -> Response:
     """The Parties-over-time chart of a treaty; drawn once per treaty, the graph does not change."""
     lookup = current_lookup()
     iri = lookup.base + rest
-    if not SAFE_IRI.match(iri) or not lookup.ask(f"ASK {{ <{iri}> a bkg:Treaty }}"):
+    if not is_iri(iri):
+        raise not_found(f"no treaty <{shown(iri)}> in this graph: the path is not a valid IRI")
+    if not lookup.ask(f"ASK {{ <{iri}> a bkg:Treaty }}"):
         raise not_found(f"no treaty <{iri}> in this graph")
     cache = current_app.extensions.setdefault("bkg_charts", {})
     if iri not in cache:
