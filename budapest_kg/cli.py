@@ -86,15 +86,16 @@ def ensure_build(args: argparse.Namespace) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     build_dir = resources.build_dir(args.build_dir)
-    if not ensure_build(args):
-        return EXIT_FAILED
-    try:
-        app = create_app(
-            Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
-        )
+    try:  # the settings first: a bad one fails fast, before any build
+        config = Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
+        config.check_serving(args.threads)
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    if not ensure_build(args):
+        return EXIT_FAILED
+    try:
+        app = create_app(config)
     # A broken queries/*.rq, or a query worker that could not start or load the build, stops the start.
     except (CatalogueError, EngineFailure, ManifestError, OSError) as exc:
         say(f"error: {exc}")
@@ -230,7 +231,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threads", type=int, default=8, help="worker threads (default: %(default)s)")
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
-    p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="query worker processes, at least 1 (default 2; BKG_WORKERS)"
+    )
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_serve)

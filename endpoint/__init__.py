@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from budapest_kg import namespaces
 from budapest_kg import resources as build_files
 
 from . import (
+    admission,
     catalogue,
     exports,
     headers,
@@ -52,7 +54,12 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         allowlist=config.allowlist,
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
+        max_query_memory=config.max_query_memory,
     )
+    gate = admission.Admission(config.query_slots, config.queue_size, config.queue_wait, config.client_share)
+    admission.init_app(app, gate)
+    if config.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=config.proxy_hops)
     register_error_handlers(app)
     headers.init_app(app)
     for module in BLUEPRINTS:

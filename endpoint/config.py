@@ -28,6 +28,18 @@ class Config:
     # How deep brackets may nest in a query (checked before any engine parses it). The catalogue's
     # deepest query nests 10; rdflib's parser fails from about 20 (pyoxigraph's crashes far deeper).
     max_nesting: int = 16
+    # Bytes a query may add to its worker's resident memory (above the loaded build) before the worker
+    # is killed (503). A worker holding the 18k-quad build is ~150 MB; 2 workers x (150 MB + 512 MB)
+    # stay far inside this 2-core, 24 GB machine shared with other services.
+    max_query_memory: int = 512_000_000
+    # Admission: a request asking the engine takes one of `workers` query slots; queue_size more may wait
+    # for one, each at most queue_wait seconds (then 503); one client (by address) may hold client_share
+    # of the slots, waiting included (then 429). proxy_hops: reverse proxies in front whose
+    # X-Forwarded-For names the client (0: the connecting address is the client).
+    queue_size: int = 4
+    queue_wait: float = 1.0
+    client_share: float = 0.5
+    proxy_hops: int = 0
     # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
     service_allowlist: str = ""
     service_timeout: float = 10.0
@@ -56,6 +68,16 @@ class Config:
             raise ConfigError("BKG_WORKERS must be 0 (no worker processes, no time limit) or more")
         if self.max_result_bytes <= 0:
             raise ConfigError("BKG_MAX_RESULT_BYTES must be a positive number of bytes")
+        if self.queue_size < 0:
+            raise ConfigError("BKG_QUEUE_SIZE must be 0 or more requests")
+        if self.queue_wait <= 0:
+            raise ConfigError("BKG_QUEUE_WAIT must be a positive number of seconds")
+        if not 0 < self.client_share <= 1:
+            raise ConfigError("BKG_CLIENT_SHARE must be a share of the query slots, above 0 and at most 1")
+        if self.proxy_hops < 0:
+            raise ConfigError("BKG_PROXY_HOPS must be 0 (no proxy in front) or the number of proxies")
+        if self.max_query_memory <= 0:
+            raise ConfigError("BKG_MAX_QUERY_MEMORY must be a positive number of bytes")
         if self.max_nesting <= 0:
             raise ConfigError("BKG_MAX_NESTING must be a positive number of bracket levels")
         if self.service_timeout <= 0:
@@ -67,6 +89,25 @@ class Config:
             namespaces.check_base(namespaces.BASE)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
+
+    def check_serving(self, threads: int) -> None:
+        """What serving over HTTP needs on top of validate(): worker processes, and threads to spare."""
+        if self.workers < 1:
+            raise ConfigError(
+                "BKG_WORKERS must be at least 1 to serve: queries run in worker processes so that a query that"
+                " crashes the engine, runs away or eats memory stops its worker, never the server"
+            )
+        needed = self.query_slots + self.queue_size + 2
+        if threads < needed:
+            raise ConfigError(
+                f"--threads {threads} is too few: {self.query_slots} query slots and {self.queue_size} waiting"
+                f" (BKG_QUEUE_SIZE) need {needed}, so that /health and cached pages always find a free thread"
+            )
+
+    @property
+    def query_slots(self) -> int:
+        """Requests that may use the engine at once: one per worker (one when queries run in this process)."""
+        return max(1, self.workers)
 
     @property
     def allowlist(self) -> frozenset[str]:

@@ -43,9 +43,11 @@ def open_engine(
     allowlist: Iterable[str] = (),
     max_result_bytes: int | None = None,
     service_timeout: float | None = None,
+    max_query_memory: int | None = None,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
-    where a query past `timeout` seconds is stopped by killing its worker."""
+    where a query past `timeout` seconds, or growing its worker by more than `max_query_memory` bytes,
+    is stopped by killing its worker."""
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if workers <= 0:
@@ -58,4 +60,5 @@ def open_engine(
         allowlist=allowlist,
         max_result_bytes=max_result_bytes,
         service_timeout=service_timeout,
+        max_query_memory=max_query_memory,
     )

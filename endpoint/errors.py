@@ -20,10 +20,12 @@ from .faults import (
     EngineFailure,
     EngineFault,
     QueryError,
+    QueryOverMemory,
     QueryTimeout,
     RemoteFailure,
     ResultTooLarge,
     ServiceRefused,
+    TooManyQueries,
     UnknownGraph,
     UpdateRefused,
 )
@@ -71,6 +73,10 @@ def result_too_large(detail: str, limit: int) -> HttpError:
     return HttpError(413, "Result Too Large", detail, {"X-Max-Result-Bytes": str(limit)})
 
 
+def too_many_requests(detail: str) -> HttpError:
+    return HttpError(429, "Too Many Requests", detail, {"Retry-After": "1"})
+
+
 def internal_error(cause: BaseException | None = None) -> HttpError:
     """500 naming a fresh trace id; the cause and its traceback are logged under that id."""
     trace = secrets.token_hex(6)
@@ -103,6 +109,8 @@ FAULTS: dict[type[EngineFault], Callable[[EngineFault], HttpError]] = {
     QueryError: lambda exc: bad_request(f"malformed query: {exc}"),
     QueryTimeout: lambda exc: service_unavailable(str(exc)),
     EngineBusy: lambda exc: service_unavailable(str(exc)),
+    QueryOverMemory: lambda exc: service_unavailable(str(exc)),
+    TooManyQueries: lambda exc: too_many_requests(str(exc)),
     ResultTooLarge: lambda exc: result_too_large(str(exc), result_limit()),
     RemoteFailure: lambda exc: bad_gateway(f"a SERVICE endpoint failed: {exc}"),
     EngineFailure: internal_error,

@@ -45,6 +45,14 @@ class EngineBusy(EngineFault):
     """No query worker became free in time."""
 
 
+class TooManyQueries(EngineFault):
+    """The client already holds its share of the query slots."""
+
+
+class QueryOverMemory(EngineFault):
+    """The query made its worker grow past the memory limit; the worker was killed and is being replaced."""
+
+
 class ResultTooLarge(EngineFault):
     """The serialised answer is larger than the configured limit; nothing is sent rather than a cut answer."""
 

@@ -1,4 +1,4 @@
-"""Liveness and the build's manifest."""
+"""Liveness, the query slots in use and the build's manifest; never waits for a query slot."""
 
 from __future__ import annotations
 
@@ -11,4 +11,12 @@ bp = Blueprint("health", __name__)
 def report_health():
     engine = current_app.extensions["bkg_engine"]
     manifest = current_app.extensions["bkg_manifest"]
-    return jsonify(status="ok", engine=engine.name, triples=len(engine), graphs=engine.graph_names(), build=manifest)
+    admission = current_app.extensions["bkg_admission"]
+    return jsonify(
+        status="ok",
+        engine=engine.name,
+        triples=len(engine),
+        graphs=engine.graph_names(),
+        queries=admission.counts(),
+        build=manifest,
+    )

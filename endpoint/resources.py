@@ -12,6 +12,7 @@ from rdflib import Graph
 from rdflib.namespace import OWL
 
 from . import pages
+from .answer import Answer
 from .errors import not_found
 from .lookup import current_lookup, is_iri, shown
 from .negotiation import GRAPH_FORMATS, Format, choose_format
@@ -70,8 +71,8 @@ def dereference(asked: str) -> Response:
         turtle = lookup.remember("turtle " + iri, lambda: readable_turtle(lookup, iri))
         response = Response(turtle, mimetype=fmt.media_type)
     else:
-        answer = lookup.engine.query(describe_query(iri))
-        response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
+        ntriples = lookup.remember("describe " + iri, lambda: describe(lookup, iri))
+        response = Response(Answer("graph", ntriples).serialize(fmt), mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json"):
         response.charset = "utf-8"
     response.vary.add("Accept")
@@ -94,10 +95,15 @@ def is_known(lookup, iri: str) -> bool:
     return is_iri(iri) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
 
+def describe(lookup, iri: str) -> bytes:
+    """The resource's statements both ways, as N-Triples."""
+    return lookup.engine.query(describe_query(iri)).serialize(_BY_NAME["ntriples"])
+
+
 def readable_turtle(lookup, iri: str) -> bytes:
     """Turtle with the project's prefixes declared, for people reading it (the engine writes full IRIs)."""
-    answer = lookup.engine.query(describe_query(iri))
-    graph = Graph().parse(data=answer.serialize(_BY_NAME["ntriples"]).decode("utf-8"), format="nt")
+    ntriples = lookup.remember("describe " + iri, lambda: describe(lookup, iri))
+    graph = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
     for prefix, namespace in lookup.prefixes.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph.serialize(format="turtle", encoding="utf-8")

@@ -8,34 +8,48 @@ others keep answering.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
-import queue
 import signal
 import socket
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from .answer import Answer
-from .faults import EngineBusy, EngineFailure, EngineFault, QueryTimeout
+from .faults import EngineBusy, EngineFailure, EngineFault, QueryOverMemory, QueryTimeout
 from .local import open_local
+from .memory import megabytes, resident_bytes
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
+# How often a busy worker's memory is read: the fastest growth measured (ORDER BY over a cartesian
+# product, 1.84 GB within 5 s) adds under 20 MB between two readings.
+MEMORY_POLL_SECONDS = 0.05
+# Queries run in a thread with this much stack (address space, touched only as used): pyoxigraph
+# recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
+# (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
+STACK_BYTES = 1 << 30
+REPLACE_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)
 
 
 @dataclass(eq=False)
 class Worker:
     process: multiprocessing.Process
     conn: Connection
+    baseline: int = 0  # resident bytes once the build is loaded
+    ready: bool = False
 
 
 class WorkerPool:
-    """The Engine interface over `size` worker processes; a query gets `timeout` seconds, waiting included."""
+    """The Engine interface over `size` worker processes; a query gets `timeout` seconds, waiting included,
+    and may grow its worker by `max_query_memory` bytes."""
 
     def __init__(
         self,
@@ -47,22 +61,27 @@ class WorkerPool:
         allowlist=(),
         max_result_bytes: int | None = None,
         service_timeout: float | None = None,
+        max_query_memory: int | None = None,
     ):
         self.name = name
         self.size = size
         self.timeout = timeout
+        self.max_query_memory = max_query_memory
         # forkserver: children fork from a clean, single-threaded process, never from the threaded server.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([__name__])
         self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout)
-        self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
-        self._lock = threading.Lock()
+        self._idle: deque[Worker] = deque()
+        self._free = threading.Condition()  # guards _idle
+        self._lock = threading.Lock()  # guards _workers
         self._workers: set[Worker] = set()
         self._closed = False
         started = [self._start() for _ in range(size)]
         for worker in started:
             self._graphs, self._size = self._await_ready(worker)
-            self._idle.put(worker)
+            self._release(worker)
+        threading.Thread(target=self._watch, name="bkg-worker-watch", daemon=True).start()
+        atexit.register(self.close)  # before multiprocessing's own exit handler kills the workers under the watch
 
     def graph_names(self) -> list[str]:
         return list(self._graphs)
@@ -71,9 +90,9 @@ class WorkerPool:
         return self._size
 
     def pids(self) -> list[int]:
-        """The process ids of the live workers (for tests and /health)."""
+        """The process ids of the workers that have loaded the build (for tests and /health)."""
         with self._lock:
-            return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
+            return sorted(w.process.pid for w in self._workers if w.ready and w.process.pid is not None)
 
     def query(
         self,
@@ -84,23 +103,13 @@ class WorkerPool:
         capped: bool = True,
     ) -> Answer:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        worker = self._hand_over((sparql, default_graphs, named_graphs, base_iri, capped), deadline)
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
-        try:
-            worker.conn.send((sparql, default_graphs, named_graphs, base_iri, capped))
-            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
-            if not worker.conn.poll(remaining):
-                self._retire(worker)
-                raise QueryTimeout(
-                    f"the query ran longer than this endpoint's limit of {self.timeout:g} s and was stopped"
-                )
-            status, body = worker.conn.recv()
+            status, body = self._await_answer(worker, deadline)
         except (EOFError, OSError) as exc:
             self._retire(worker)
             raise EngineFailure("the query worker failed while answering; it is being replaced") from exc
-        self._idle.put(worker)
+        self._release_or_recycle(worker)
         if status == "ok":
             return Answer(*body)
         raise body
@@ -110,8 +119,75 @@ class WorkerPool:
         self._closed = True
         with self._lock:
             workers, self._workers = list(self._workers), set()
+        with self._free:
+            self._idle.clear()
+            self._free.notify_all()
         for worker in workers:
             stop(worker)
+
+    def _checkout(self, deadline: float | None) -> Worker:
+        """An idle, live worker; a dead one found idle is replaced, never handed a query."""
+        while True:
+            with self._free:
+                while not self._idle:
+                    remaining = None if deadline is None else deadline - time.monotonic()
+                    if self._closed or (remaining is not None and remaining <= 0):
+                        raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again")
+                    self._free.wait(remaining)
+                worker = self._idle.popleft()
+            if worker.process.is_alive():
+                return worker
+            log.warning("query worker %s had died while idle; replacing it", worker.process.pid)
+            self._retire(worker)
+
+    def _hand_over(self, request: tuple, deadline: float | None) -> Worker:
+        """The worker now running the request. One that turns out dead before it took the request
+        (a broken pipe) is replaced and the request goes to another: it cannot have been the cause."""
+        while True:
+            worker = self._checkout(deadline)
+            try:
+                worker.conn.send(request)
+            except OSError:
+                self._retire(worker)
+                continue
+            return worker
+
+    def _await_answer(self, worker: Worker, deadline: float | None):
+        """The worker's reply; QueryTimeout past the deadline and QueryOverMemory past the memory limit,
+        the worker killed in both cases."""
+        ceiling = None if self.max_query_memory is None else worker.baseline + self.max_query_memory
+        while True:
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                self._retire(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than this endpoint's limit of {self.timeout:g} s and was stopped"
+                )
+            wait = remaining if ceiling is None else min(MEMORY_POLL_SECONDS, remaining or MEMORY_POLL_SECONDS)
+            if worker.conn.poll(wait):
+                return worker.conn.recv()
+            used = resident_bytes(worker.process.pid)
+            if ceiling is not None and used is not None and used > ceiling:
+                self._retire(worker)
+                raise QueryOverMemory(
+                    f"the query needed more memory than this endpoint's limit of {megabytes(self.max_query_memory)}"
+                    " and was stopped"
+                )
+
+    def _release_or_recycle(self, worker: Worker) -> None:
+        """Back to the idle workers; or replaced, when a query left it holding over half the limit
+        (freed memory is not always returned to the system), so that the pool's memory stays flat."""
+        if self.max_query_memory is not None:
+            used = resident_bytes(worker.process.pid)
+            if used is not None and used > worker.baseline + self.max_query_memory // 2:
+                self._retire(worker)
+                return
+        self._release(worker)
+
+    def _release(self, worker: Worker) -> None:
+        with self._free:
+            self._idle.append(worker)
+            self._free.notify()
 
     def _start(self) -> Worker:
         parent, child = self._context.Pipe()
@@ -135,24 +211,61 @@ class WorkerPool:
         if status != "ready":
             stop(worker)
             raise body
+        worker.baseline = resident_bytes(worker.process.pid) or 0
+        worker.ready = True
         return body
 
     def _retire(self, worker: Worker) -> None:
-        """Kill the worker now (its CPU is freed at once) and start its replacement in the background."""
+        """Kill the worker now (its CPU and memory are freed at once) and start its replacement in the
+        background. Idempotent: a worker already retired is left alone."""
         with self._lock:
+            if worker not in self._workers:
+                return
             self._workers.discard(worker)
         stop(worker)
         if not self._closed:
             threading.Thread(target=self._replace, name="bkg-worker-replace", daemon=True).start()
 
     def _replace(self) -> None:
-        try:
-            worker = self._start()
-            self._await_ready(worker)
-        except Exception:
-            log.exception("could not start a replacement query worker")
+        for pause in (0, *REPLACE_BACKOFF_SECONDS):
+            time.sleep(pause)
+            if self._closed:
+                return
+            try:
+                worker = self._start()
+                self._await_ready(worker)
+            except Exception:
+                if self._closed:  # closing the pool stopped it while it loaded
+                    return
+                log.exception("could not start a replacement query worker; trying again")
+                continue
+            if self._closed:
+                stop(worker)
+                return
+            self._release(worker)
             return
-        self._idle.put(worker)
+        log.error("gave up replacing a query worker: the pool has one worker fewer")
+
+    def _watch(self) -> None:
+        """Replace a worker that dies while idle as soon as it dies, not when the next query finds it."""
+        while not self._closed:
+            with self._lock:
+                by_sentinel = {w.process.sentinel: w for w in self._workers}
+            dead = multiprocessing.connection.wait(list(by_sentinel), timeout=1.0) if by_sentinel else []
+            idle_dead = []
+            if self._closed:  # close() killed them
+                return
+            with self._free:
+                for sentinel in dead:
+                    worker = by_sentinel[sentinel]
+                    if worker in self._idle:
+                        self._idle.remove(worker)
+                        idle_dead.append(worker)
+            for worker in idle_dead:
+                log.warning("query worker %s died while idle; replacing it", worker.process.pid)
+                self._retire(worker)
+            if dead and not idle_dead:
+                time.sleep(MEMORY_POLL_SECONDS)  # a busy worker died: the thread waiting on it retires it
 
 
 def stop(worker: Worker) -> None:
@@ -162,11 +275,21 @@ def stop(worker: Worker) -> None:
 
 
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout) -> None:
-    """A worker's life: load the build, say ready, then answer queries until the pipe closes."""
+    """A worker's life, in a thread with a large stack: load the build, say ready, then answer queries."""
     # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
+    threading.stack_size(STACK_BYTES)
+    life = threading.Thread(
+        target=answer_queries, args=(conn, name, build_dir, allowlist, max_result_bytes), name="bkg-queries"
+    )
+    life.start()
+    life.join()
+
+
+def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes) -> None:
+    """Load the build, say ready, then answer queries until the pipe closes."""
     try:
         local = open_local(name, Path(build_dir), allowlist, max_result_bytes)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it

@@ -27,8 +27,14 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
 def limited(request, build_dir):
+    # Time and size limits, not the per-client share: this one client may hold both query slots.
     config = Config.load(
-        build_dir=build_dir, engine=request.param, timeout=TIMEOUT, workers=2, max_result_bytes=MAX_RESULT_BYTES
+        build_dir=build_dir,
+        engine=request.param,
+        timeout=TIMEOUT,
+        workers=2,
+        max_result_bytes=MAX_RESULT_BYTES,
+        client_share=1.0,
     )
     app = create_app(config)
     with LiveServer(app) as server:
