@@ -4,15 +4,19 @@
 - /download/budapest-kg.jsonld  every named graph, JSON-LD with the project's prefixes as context
 - /download/budapest-kg.ttl     the union of the named graphs (Turtle has no graph names)
 
-Files other than N-Quads are made from build/graph.nq on first request and kept in memory: the
-build is read-only while the server runs.
+The N-Quads file is sent from the build as it is. The others are made from it on first request and
+written to a folder of this process's own, then sent from there: no download is held in memory.
 """
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import threading
+from pathlib import Path
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, current_app, request, send_file
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.namespace import DCAT
@@ -33,16 +37,20 @@ def make_context() -> dict[str, str]:
     return build_base().prefixes()
 
 
-def make_file(suffix: str) -> bytes:
-    """The download's bytes, made once per process from build/graph.nq."""
-    cache = current_app.extensions.setdefault("bkg_downloads", {})
-    if suffix in cache:
-        return cache[suffix]
-    source = current_app.extensions["bkg_config"].build_dir / resources.GRAPH_FILE
+def make_file(suffix: str) -> Path:
+    """The download's file: the build's N-Quads, or a conversion made once per process from them."""
+    source = (current_app.extensions["bkg_config"].build_dir / resources.GRAPH_FILE).resolve()
+    if suffix == "nq":
+        return source
+    made = current_app.extensions.setdefault("bkg_downloads", {})
     with _lock:
-        if suffix not in cache:
-            cache[suffix] = source.read_bytes() if suffix == "nq" else convert(source, suffix)
-    return cache[suffix]
+        if suffix not in made:
+            folder = Path(tempfile.mkdtemp(prefix="budapest-kg-downloads-"))
+            atexit.register(shutil.rmtree, folder, ignore_errors=True)
+            target = folder / f"{STEM}.{suffix}"
+            target.write_bytes(convert(source, suffix))
+            made[suffix] = target
+    return made[suffix]
 
 
 def convert(source, suffix: str) -> bytes:
@@ -67,11 +75,8 @@ def send_download(suffix: str) -> Response:
     if found is None:
         choices = ", ".join(f"{STEM}.{d.suffix}" for d in DOWNLOADS)
         raise not_found(f"no download {STEM}.{suffix}; available: {choices} (described at /download/)")
-    response = Response(make_file(suffix), mimetype=found.media_type)
-    if found.media_type.startswith("text/"):
-        response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{STEM}.{suffix}"'
-    return response
+    # send_file streams the file (and adds charset=utf-8 to text/* types).
+    return send_file(make_file(suffix), mimetype=found.media_type, as_attachment=True, download_name=f"{STEM}.{suffix}")
 
 
 @bp.get("/download/")

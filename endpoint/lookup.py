@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 from urllib.parse import quote
@@ -18,9 +16,8 @@ from flask import current_app
 from rdflib.namespace import OWL
 
 from .base import BuildBase
+from .cache import ByteCache
 from .negotiation import RESULT_FORMATS
-
-CACHE_SIZE = 4096  # query answers kept; at today's size a few MB at most
 
 # An IRI as RFC 3987 spells it (and safe between <> in a query): a scheme, then unreserved characters,
 # delimiters, %XX escapes and the non-ASCII letters it allows; never a control character, a lone %,
@@ -61,14 +58,13 @@ class Node:
 class Lookup:
     """SELECT queries over the engine, returning rows of Node by variable name."""
 
-    def __init__(self, engine, base: str):
+    def __init__(self, engine, base: str, cache_bytes: int = 32_000_000):
         self.engine = engine
         self.base = base
         self.names = BuildBase(base)
         self.bkg = self.names.bkg
         self.prefixes = self.names.prefixes()
-        self.cache: OrderedDict[str, bytes] = OrderedDict()
-        self.lock = threading.Lock()
+        self.cache = ByteCache(cache_bytes)
 
     def select(self, body: str) -> list[dict[str, Node]]:
         """Run a SELECT (the project's prefixes are declared) and return its rows."""
@@ -84,17 +80,8 @@ class Lookup:
         )
 
     def remember(self, key: str, compute) -> bytes:
-        """compute() once per key, kept in a bounded cache: the graph does not change while the server runs."""
-        with self.lock:
-            if key in self.cache:
-                self.cache.move_to_end(key)
-                return self.cache[key]
-        result = compute()
-        with self.lock:
-            self.cache[key] = result
-            while len(self.cache) > CACHE_SIZE:
-                self.cache.popitem(last=False)
-        return result
+        """compute() once per key, kept in a cache bounded in bytes: the graph does not change while the server runs."""
+        return self.cache.get_or_make(key, compute)
 
     def prologue(self, body: str) -> str:
         """PREFIX lines for the prefixes the body uses (fewer lines parse faster)."""
@@ -182,5 +169,6 @@ def current_lookup() -> Lookup:
     """The application's Lookup, created on first use."""
     extensions = current_app.extensions
     if "bkg_lookup" not in extensions:
-        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_base"])
+        cache_bytes = extensions["bkg_config"].page_cache_bytes
+        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_base"], cache_bytes)
     return extensions["bkg_lookup"]

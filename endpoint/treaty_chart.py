@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response
 
 from . import charts
 from .errors import not_found
@@ -21,8 +21,10 @@ def draw_parties_chart(rest: str) -> Response:
         raise not_found(f"no treaty <{shown(iri)}> in this graph: the path is not a valid IRI")
     if not lookup.ask(f"ASK {{ <{iri}> a bkg:Treaty }}"):
         raise not_found(f"no treaty <{iri}> in this graph")
-    cache = current_app.extensions.setdefault("bkg_charts", {})
-    if iri not in cache:
-        parties = [row for row in read_contracting_states(lookup, iri) if row.is_party]
-        cache[iri] = charts.render_svg(charts.parties_over_time(parties), lookup.label(iri))
-    return Response(cache[iri], mimetype="image/svg+xml")
+    svg = lookup.remember("chart " + iri, lambda: draw(lookup, iri))
+    return Response(svg, mimetype="image/svg+xml")
+
+
+def draw(lookup, iri: str) -> bytes:
+    parties = [row for row in read_contracting_states(lookup, iri) if row.is_party]
+    return charts.render_svg(charts.parties_over_time(parties), lookup.label(iri))
