@@ -18,7 +18,7 @@ from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRe
 from .endpoint.guard import check_nesting
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from .graph_builder.build import Inputs, build, is_stale, make_graphs
+from .graph_builder.build import Inputs, build, make_graphs, why_stale
 from .graph_builder.checks import CheckError
 from .graph_builder.quality import format_quality, measure_quality
 from .graph_builder.reasoning import ReasoningError
@@ -78,9 +78,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def ensure_build(args: argparse.Namespace) -> bool:
     """Build when the build folder is missing or older than its inputs or code. False when that fails."""
     build_dir = resources.build_dir(args.build_dir)
-    if not is_stale(build_dir, inputs_of(args)):
+    reason = why_stale(build_dir, inputs_of(args))
+    if reason is None:
         return True
-    say(f"{build_dir} is missing or out of date: building first")
+    say(f"{build_dir} must be built again ({reason}): building first")
     return cmd_build(args) == EXIT_OK or (build_dir / resources.GRAPH_FILE).is_file()
 
 

@@ -44,14 +44,16 @@ def open_engine(
     max_result_bytes: int | None = None,
     service_timeout: float | None = None,
     max_query_memory: int | None = None,
+    expected: dict | None = None,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
     where a query past `timeout` seconds, or growing its worker by more than `max_query_memory` bytes,
-    is stopped by killing its worker."""
+    is stopped by killing its worker. `expected`: the graph file's recorded fingerprint, checked before
+    it is loaded (every worker, replacements too, loads the build that was verified, or nothing)."""
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if workers <= 0:
-        return open_local(name, build_dir, allowlist, max_result_bytes)
+        return open_local(name, build_dir, allowlist, max_result_bytes, expected)
     return WorkerPool(
         name,
         build_dir,
@@ -61,4 +63,5 @@ def open_engine(
         max_result_bytes=max_result_bytes,
         service_timeout=service_timeout,
         max_query_memory=max_query_memory,
+        expected=expected,
     )

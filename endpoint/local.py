@@ -15,7 +15,7 @@ import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-from budapest_kg import resources
+from budapest_kg import artefacts, resources
 
 from .answer import Answer, Kind
 from .faults import QueryError, QueryTooDeep, RemoteFailure
@@ -23,6 +23,10 @@ from .guard import check_dataset, check_query, parse_query, refuse_update
 from .limits import CappedBuffer, cap
 
 ENGINES = ("oxigraph", "rdflib")
+
+
+class BuildChanged(OSError):
+    """The build's graph file is no longer the one that was verified (rebuilt, cut, overwritten)."""
 
 
 class LocalEngine:
@@ -161,12 +165,23 @@ class RdflibEngine(LocalEngine):
 
 
 def open_local(
-    name: str, build_dir: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None
+    name: str,
+    build_dir: Path,
+    allowlist: Iterable[str] = (),
+    max_result_bytes: int | None = None,
+    expected: dict | None = None,
 ) -> OxigraphEngine | RdflibEngine:
-    """Load the build in build_dir into the named engine, in this process."""
+    """Load the build in build_dir into the named engine, in this process; with `expected` (its recorded
+    fingerprint), only if the graph file is still that one."""
     graph = build_dir / resources.GRAPH_FILE
     if not graph.is_file():
         raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
+    if expected is not None:
+        problem = artefacts.mismatch(graph, expected)
+        if problem:
+            raise BuildChanged(
+                f"{graph} is not the file this server verified at start ({problem}): restart or reload the server"
+            )
     if name == "oxigraph":
         return OxigraphEngine(graph, allowlist, max_result_bytes)
     if name == "rdflib":

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
+
+from budapest_kg import artefacts
+
+log = logging.getLogger(__name__)
 
 
 class ManifestError(ValueError):
-    """The build's manifest exists but cannot be read as one; the message names the file."""
+    """The build's manifest exists but cannot be read as one, or the build does not match it; the message
+    names the file."""
 
 
 def read_manifest(path: Path) -> dict:
@@ -25,3 +31,24 @@ def read_manifest(path: Path) -> dict:
     if not isinstance(manifest, dict):
         raise ManifestError(f"{path}: the build's manifest is not a JSON object; rebuild")
     return manifest
+
+
+def verify_build(build_dir: Path, manifest: dict) -> None:
+    """Raise ManifestError when a file of the build is not what the build wrote (cut short, emptied, a
+    line added): such a build is never served. A manifest that records no fingerprints (a build made
+    before they were, or by hand) is served with a warning: `serve` builds such a build again first."""
+    recorded = manifest.get(artefacts.KEY)
+    if not recorded:
+        log.warning("%s: the manifest records no fingerprints of the build's files; they are not checked", build_dir)
+        return
+    problems = artefacts.mismatches(build_dir, manifest)
+    if problems:
+        raise ManifestError(
+            f"{build_dir}: the build does not match its manifest ({'; '.join(problems)}); it is not served:"
+            " build it again (budapest-kg build)"
+        )
+
+
+def graph_fingerprint(manifest: dict, name: str) -> dict | None:
+    """The recorded fingerprint of one of the build's files, for the workers to check before loading it."""
+    return (manifest.get(artefacts.KEY) or {}).get(name)

@@ -62,6 +62,7 @@ class WorkerPool:
         max_result_bytes: int | None = None,
         service_timeout: float | None = None,
         max_query_memory: int | None = None,
+        expected: dict | None = None,
     ):
         self.name = name
         self.size = size
@@ -70,7 +71,7 @@ class WorkerPool:
         # forkserver: children fork from a clean, single-threaded process, never from the threaded server.
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload([__name__])
-        self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout)
+        self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout, expected)
         self._idle: deque[Worker] = deque()
         self._free = threading.Condition()  # guards _idle
         self._lock = threading.Lock()  # guards _workers
@@ -274,7 +275,7 @@ def stop(worker: Worker) -> None:
     worker.conn.close()
 
 
-def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout) -> None:
+def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout, expected) -> None:
     """A worker's life, in a thread with a large stack: load the build, say ready, then answer queries."""
     # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -282,16 +283,16 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     threading.stack_size(STACK_BYTES)
     life = threading.Thread(
-        target=answer_queries, args=(conn, name, build_dir, allowlist, max_result_bytes), name="bkg-queries"
+        target=answer_queries, args=(conn, name, build_dir, allowlist, max_result_bytes, expected), name="bkg-queries"
     )
     life.start()
     life.join()
 
 
-def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes) -> None:
+def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, expected) -> None:
     """Load the build, say ready, then answer queries until the pipe closes."""
     try:
-        local = open_local(name, Path(build_dir), allowlist, max_result_bytes)
+        local = open_local(name, Path(build_dir), allowlist, max_result_bytes, expected)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
         return

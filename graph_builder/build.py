@@ -16,7 +16,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from budapest_kg import __version__, iris, namespaces, resources
+from budapest_kg import __version__, artefacts, iris, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
@@ -156,17 +156,20 @@ def serialise(graphs: dict[URIRef, Graph]) -> str:
 
 
 def write_build(result: Result, out: Path) -> None:
-    """Write graph and manifest to a temporary folder beside out, then swap it in.
+    """Write the files to a staging folder beside out, fingerprint them in the manifest, then swap it in.
 
-    A failure before the swap leaves the previous build untouched.
+    A failure before the swap leaves the previous build untouched; a build killed on the way leaves
+    folders that the next build clears (clear_leftovers). The staging and retired folders carry the
+    writer's process id, so that a build running beside this one is never touched.
     """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-{os.getpid()}-", dir=out.parent))
     try:
         (staging / resources.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
-        (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
+        result.manifest[artefacts.KEY] = artefacts.record(staging)
+        (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         old = None
         if out.exists():
             old = out.parent / f".{out.name}-old-{os.getpid()}"
@@ -179,9 +182,49 @@ def write_build(result: Result, out: Path) -> None:
         raise
 
 
+def clear_leftovers(out: Path, report: Report = lambda _: None) -> None:
+    """Remove what killed builds left beside out, and bring back the last good build if a kill came
+    between moving it aside and moving the new one in. Folders of a build still running are kept."""
+    out = out.resolve()
+    if not out.parent.is_dir():
+        return
+    leftovers = sorted(out.parent.glob(f".{out.name}-new-*")) + sorted(out.parent.glob(f".{out.name}-old-*"))
+    for folder in leftovers:
+        writer = writer_pid(folder.name, out.name)
+        if writer is not None and writer != os.getpid() and is_running(writer):
+            continue
+        if "-old-" in folder.name and not out.exists() and (folder / resources.MANIFEST_FILE).is_file():
+            os.replace(folder, out)
+            report(f"  clean: {out} restored from {folder.name}, left by a build that was stopped")
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        report(f"  clean: removed {folder.name}, left by a build that was stopped")
+
+
+def writer_pid(name: str, stem: str) -> int | None:
+    """The process id in a staging (.build-new-PID-xyz) or retired (.build-old-PID) folder's name."""
+    for kind in ("new", "old"):
+        prefix = f".{stem}-{kind}-"
+        if name.startswith(prefix):
+            digits = name[len(prefix) :].split("-", 1)[0]
+            return int(digits) if digits.isdigit() else None
+    return None
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: running
+        return True
+    return True
+
+
 def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
     """Build the graph from inputs and publish it in out."""
     inputs = inputs or Inputs()
+    clear_leftovers(out, report)
     result = make_graphs(inputs, report)
     start = time.perf_counter()
     report(f"  write: {out}/{resources.GRAPH_FILE} and {resources.MANIFEST_FILE} ...")
@@ -191,19 +234,28 @@ def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: No
 
 
 def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
-    """Whether out is missing, or was built from other inputs or by other code than the current ones."""
+    """Whether out must be built again (see why_stale)."""
+    return why_stale(out, inputs) is not None
+
+
+def why_stale(out: Path, inputs: Inputs | None = None) -> str | None:
+    """Why out must be built again: missing, built from other inputs, by other code or under another
+    base, or its files no longer what the build wrote. None when it is current and intact."""
     inputs = inputs or Inputs()
     manifest = out / resources.MANIFEST_FILE
     if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
-        return True
+        return "it is missing"
     try:
         recorded = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return True
+        return "its manifest cannot be read"
     if not isinstance(recorded, dict):
-        return True
-    return (
-        recorded.get("input_hash") != inputs.digest()
-        or recorded.get("code_hash") != code_digest()
-        or recorded.get("base_iri") != namespaces.BASE
-    )
+        return "its manifest cannot be read"
+    problems = artefacts.mismatches(out, recorded)
+    if problems:
+        return "it does not match its manifest: " + "; ".join(problems)
+    if recorded.get("input_hash") != inputs.digest():
+        return "its inputs have changed"
+    if recorded.get("code_hash") != code_digest() or recorded.get("base_iri") != namespaces.BASE:
+        return "it was made by other code or under another base IRI"
+    return None

@@ -6,8 +6,10 @@ on, and the caller raises one DataError listing all of them.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +18,16 @@ from pathlib import Path
 STATUSES = ("verified", "unverified", "derived")
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_ESCAPED = re.compile("[\udc80-\udcff]")  # a byte that is not UTF-8, as surrogateescape keeps it
+
+
+def read_text(path: Path) -> str:
+    """The file as text: UTF-8, with a byte-order mark (as spreadsheet programs write) dropped, and any
+    byte that is not UTF-8 kept as an escape, so that each is reported on its own line, not the file's."""
+    data = path.read_bytes()
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    return data.decode("utf-8", errors="surrogateescape")
 
 
 @dataclass(frozen=True)
@@ -59,29 +71,39 @@ class Table:
         if not self.path.is_file():
             self.report(0, "file not found")
             return
+        reader = csv.reader(io.StringIO(read_text(self.path), newline=""), strict=True)
         try:
-            with open(self.path, newline="", encoding="utf-8") as handle:
-                reader = csv.reader(handle, strict=True)
-                header = next(reader, None)
-                if header is None:
-                    self.report(1, "empty file: expected a header row")
-                    return
-                missing = [c for c in self.columns if c not in header]
-                if missing:
-                    self.report(1, f"missing column(s) {', '.join(missing)}; header is {','.join(header)}")
-                    return
-                for values in reader:
-                    line = reader.line_num
-                    if not any(v.strip() for v in values):
-                        continue
-                    if len(values) != len(header):
-                        self.report(line, f"expected {len(header)} fields, found {len(values)}")
-                        continue
-                    yield line, {k: v.strip() for k, v in zip(header, values, strict=True)}
-        except UnicodeDecodeError as exc:
-            self.report(0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            header = next(reader, None)
+            if header is None:
+                self.report(1, "empty file: expected a header row")
+                return
+            if any(_ESCAPED.search(name) for name in header):
+                self.report(1, "not UTF-8 text in the header row (save the file as UTF-8)")
+                return
+            missing = [c for c in self.columns if c not in header]
+            if missing:
+                self.report(1, f"missing column(s) {', '.join(missing)}; header is {','.join(header)}")
+                return
+            for values in reader:
+                line = reader.line_num
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) != len(header):
+                    self.report(line, f"expected {len(header)} fields, found {len(values)}")
+                    continue
+                row = {k: v.strip() for k, v in zip(header, values, strict=True)}
+                if not self.undecodable(line, row):
+                    yield line, row
         except csv.Error as exc:
-            self.report(getattr(exc, "line_num", 0) or 0, f"malformed CSV: {exc}")
+            self.report(reader.line_num, f"malformed CSV: {exc}")
+
+    def undecodable(self, line: int, row: dict[str, str]) -> bool:
+        """Report each value holding bytes that are not UTF-8 (kept as escapes by read_text); True if any."""
+        bad = [(column, value) for column, value in row.items() if _ESCAPED.search(value)]
+        for column, value in bad:
+            byte = ord(_ESCAPED.search(value).group(0)) - 0xDC00
+            self.report(line, f"not UTF-8 text: byte 0x{byte:02X} (save the file as UTF-8)", column)
+        return bool(bad)
 
     def date(self, line: int, row: dict[str, str], column: str, required: bool = False) -> dt.date | None:
         value = row[column]
