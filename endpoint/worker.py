@@ -9,6 +9,7 @@ others keep answering.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -201,17 +202,20 @@ class WorkerPool:
         return worker
 
     def _await_ready(self, worker: Worker):
-        if not worker.conn.poll(STARTUP_SECONDS):
-            stop(worker)
-            raise EngineFailure(f"a query worker did not load the build within {STARTUP_SECONDS} s")
         try:
-            status, body = worker.conn.recv()
-        except (EOFError, OSError) as exc:
+            if not worker.conn.poll(STARTUP_SECONDS):
+                raise EngineFailure(f"a query worker did not load the build within {STARTUP_SECONDS} s")
+            try:
+                status, body = worker.conn.recv()
+            except (EOFError, OSError) as exc:
+                raise EngineFailure("a query worker exited while loading the build (see its output above)") from exc
+            if status != "ready":
+                raise body
+        except BaseException:
+            with self._lock:
+                self._workers.discard(worker)
             stop(worker)
-            raise EngineFailure("a query worker exited while loading the build (see its output above)") from exc
-        if status != "ready":
-            stop(worker)
-            raise body
+            raise
         worker.baseline = resident_bytes(worker.process.pid) or 0
         worker.ready = True
         return body
@@ -270,9 +274,11 @@ class WorkerPool:
 
 
 def stop(worker: Worker) -> None:
+    """Kill and reap the worker, close its pipe; stopping it twice (close() racing a replacement) is harmless."""
     worker.process.kill()
     worker.process.join(timeout=5)
-    worker.conn.close()
+    with contextlib.suppress(OSError):  # closed already, by the other stopper
+        worker.conn.close()
 
 
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout, expected) -> None:
