@@ -30,13 +30,13 @@ def show_query_page():
     text = request.values.get("query", "")
     if not text and chosen:
         text = bind_named(chosen, {})
-    result, error, status = None, "", 200
+    result, error, status, headers = None, "", 200, {}
     if text.strip() and (request.values.get("run") or chosen):
         try:
             result = tabulate(text)
         except EngineFault as exc:  # malformed, refused, too slow or too large: said in the page
-            refusal = for_fault(exc)
-            error, status = refusal.detail, refusal.status
+            refusal = for_fault(exc)  # with its headers: Retry-After for a 503 or 429, the trace id of a 500
+            error, status, headers = refusal.detail, refusal.status, refusal.headers
     downloads = []
     if result is not None:
         formats = GRAPH_FORMATS if result["kind"] == "graph" else RESULT_FORMATS
@@ -44,7 +44,7 @@ def show_query_page():
     page = render_template(
         "query.html", catalogue=examples, chosen=chosen, text=text, result=result, error=error, downloads=downloads
     )
-    return page, status
+    return page, status, headers
 
 
 def tabulate(text: str) -> dict:

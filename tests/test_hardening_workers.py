@@ -115,6 +115,11 @@ def test_full_slots_health_queue_and_share(server):
     status, headers, body = call(server, "/sparql", "127.0.0.5", CHEAP)
     assert (status, headers.get("Retry-After")) == (503, "1")
     assert "all 2 query slots are busy and 1 requests are waiting" in body
+    # The query page says so in the page, with the same status and Retry-After.
+    page = "/query?" + urlencode({"query": CHEAP, "run": "1"})
+    status, headers, body = call(server, page, "127.0.0.6", accept="text/html")
+    assert (status, headers.get("Retry-After")) == (503, "1")
+    assert "query slots are busy" in body
     # A client holding its share of the slots gets 429, whatever else is free or full.
     status, headers, body = call(server, "/sparql", "127.0.0.2", CHEAP)
     assert (status, headers.get("Retry-After")) == (429, "1")
