@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -123,8 +124,11 @@ def test_unavailable_format_is_406_naming_the_choices(server):
 def test_missing_docs_in_an_old_build_is_404_with_the_reason(build_dir, tmp_path):
     old = tmp_path / "old-build"
     old.mkdir()
-    for name in (resources.GRAPH_FILE, resources.MANIFEST_FILE):
-        (old / name).write_bytes((build_dir / name).read_bytes())
+    (old / resources.GRAPH_FILE).write_bytes((build_dir / resources.GRAPH_FILE).read_bytes())
+    # An old build's manifest names only the files it has (a build missing a file it names is not served).
+    manifest = json.loads((build_dir / resources.MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["artefacts"] = {resources.GRAPH_FILE: manifest["artefacts"][resources.GRAPH_FILE]}
+    (old / resources.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
     with LiveServer(create_app(Config.load(build_dir=old))) as live:
         status, _, body = get(live.url + "/ontology", "text/html")
     assert status == 404
