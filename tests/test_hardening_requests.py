@@ -145,6 +145,7 @@ def test_a_valid_iri_with_percent_escapes_is_looked_up_not_refused(app):
     assert f"no resource <{namespaces.ID}state/FR%41>" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("app", ["oxigraph"], indirect=True)  # negotiation is in front of the engines
 @pytest.mark.parametrize("path", ["/.well-known/void", "/sparql"])
 @pytest.mark.parametrize("how", [{"format": "nquads"}, {"format": "trig"}, {"accept": "application/n-quads"}])
 def test_descriptions_asked_for_a_dataset_format_are_406(app, path, how):

@@ -98,6 +98,7 @@ def settle(server) -> list[int]:
     return server.pool.pids()
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # admission: before any engine
 def test_full_slots_health_queue_and_share(server):
     settle(server)
     first, first_answer = in_background(server, "/sparql", "127.0.0.2", RUNAWAY)
@@ -133,6 +134,7 @@ def test_full_slots_health_queue_and_share(server):
     assert queued_answer["result"][0] == 200  # it got a slot once one was free
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # admission: before any engine
 def test_pages_and_cached_pages_with_the_slots_full(server):
     settle(server)
     assert call(server, "/id/treaty/ets-185", "127.0.0.7", accept="text/html")[0] == 200  # cached from now on
@@ -227,6 +229,7 @@ def test_a_long_chain_that_crashed_pyoxigraph_is_answered(server):
     assert settle(server) == before  # no worker died
 
 
+@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # admission: before any engine
 def test_a_page_past_the_time_limit_is_503(server, monkeypatch):
     settle(server)
     monkeypatch.setattr(server.pool.engine, "timeout", 0.000_001)

@@ -17,7 +17,7 @@ from selenium.webdriver.common.by import By  # noqa: E402
 
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
-PAGES = ["/", "/id/treaty/ets-185", "/id/state/FRA", "/term/Party", "/ontology", "/query?example=party-count"]
+PAGES = ["/id/treaty/ets-185", "/id/state/FRA", "/ontology", "/query?example=party-count"]
 
 
 @pytest.fixture(scope="module")
