@@ -64,6 +64,12 @@ JSON = "application/sparql-results+json"
 
 
 @dataclass
+class Kind:
+    latencies: list[float] = field(default_factory=list)
+    outcomes: Counter = field(default_factory=Counter)
+
+
+@dataclass
 class Minute:
     latencies: list[float] = field(default_factory=list)
     outcomes: Counter = field(default_factory=Counter)
@@ -79,6 +85,7 @@ class Soak:
         self.clients = clients
         self.start = time.monotonic()
         self.minutes: dict[int, Minute] = defaultdict(Minute)
+        self.kinds: dict[str, Kind] = defaultdict(Kind)
         self.lock = threading.Lock()
         self.random = random.Random(seed)
         self.plan = self.make_plan()
@@ -110,7 +117,8 @@ class Soak:
             )
         pages = ["/", "/query?example=party-count", "/term/Party", "/id/treaty/ets-185", "/id/treaty/cets-224"]
         plan += [("page", p, "text/html", 200, "html") for p in pages] * 3
-        for path, accept in [("/health", None), ("/.well-known/void", "text/turtle"), ("/sparql", "text/turtle"),
+        plan += [("health", "/health", None, 200, "json")] * 5
+        for path, accept in [("/.well-known/void", "text/turtle"), ("/sparql", "text/turtle"),
                              ("/static/site.css", None), ("/download/", "text/turtle")]:  # fmt: skip
             plan += [("other", path, accept, 200, "body")] * 3
         for how, what, status in HOSTILE:
@@ -173,8 +181,10 @@ class Soak:
         with self.lock:
             minute = self.minute()
             minute.outcomes[outcome] += 1
+            self.kinds[kind].outcomes[outcome] += 1
             if outcome in ("ok", "refused as expected"):
                 minute.latencies.append(took)
+                self.kinds[kind].latencies.append(took)
             if error:
                 minute.errors.append(error)
 
@@ -285,6 +295,21 @@ def report(soak: Soak, args: argparse.Namespace, started: str) -> str:
         if memories
         else "",
     ]
+    lines += [
+        "",
+        "By kind of request (the path a /health probe or a cached page takes is never behind a query slot):",
+        "",
+        "| kind | requests | shed | errors | p50 ms | p99 ms | max ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, kind in sorted(soak.kinds.items(), key=lambda item: -sum(item[1].outcomes.values())):
+        shed = sum(v for k, v in kind.outcomes.items() if k.startswith("shed"))
+        worst = max(kind.latencies) * 1000 if kind.latencies else float("nan")
+        p50, p99 = percentile(kind.latencies, 0.5) * 1000, percentile(kind.latencies, 0.99) * 1000
+        lines.append(
+            f"| {name} | {sum(kind.outcomes.values())} | {shed} | {kind.outcomes['error']} |"
+            f" {p50:.0f} | {p99:.0f} | {worst:.0f} |"
+        )
     if errors:
         lines += ["", "Errors (first 20):", ""] + [f"- `{e}`" for e in errors[:20]]
     return "\n".join(lines) + "\n"

@@ -168,8 +168,8 @@ class WorkerPool:
             wait = remaining if ceiling is None else min(MEMORY_POLL_SECONDS, remaining or MEMORY_POLL_SECONDS)
             if worker.conn.poll(wait):
                 return worker.conn.recv()
-            used = resident_bytes(worker.process.pid)
-            if ceiling is not None and used is not None and used > ceiling:
+            used = None if ceiling is None else resident_bytes(worker.process.pid)
+            if used is not None and used > ceiling:
                 self._retire(worker)
                 raise QueryOverMemory(
                     f"the query needed more memory than this endpoint's limit of {megabytes(self.max_query_memory)}"
