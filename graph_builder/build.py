@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from budapest_kg import __version__, iris, namespaces, resources
@@ -165,6 +166,7 @@ def write_build(result: Result, out: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         (staging / resources.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
+        write_store(staging / resources.GRAPH_FILE, staging / resources.STORE_DIR)
         (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
         old = None
@@ -179,12 +181,21 @@ def write_build(result: Result, out: Path) -> None:
         raise
 
 
+def write_store(nquads: Path, store_dir: Path) -> None:
+    """The N-Quads as an on-disk pyoxigraph store, compacted for reading and closed before the swap."""
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
+    del store  # releases RocksDB's lock and files; nothing else holds a reference
+
+
 def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
     """Build the graph from inputs and publish it in out."""
     inputs = inputs or Inputs()
     result = make_graphs(inputs, report)
     start = time.perf_counter()
-    report(f"  write: {out}/{resources.GRAPH_FILE} and {resources.MANIFEST_FILE} ...")
+    report(f"  write: {out}/{resources.GRAPH_FILE}, {resources.STORE_DIR}/ and {resources.MANIFEST_FILE} ...")
     write_build(result, out)
     report(f"  write: done in {time.perf_counter() - start:.2f} s ({result.manifest['triples']} quads)")
     return result
@@ -195,6 +206,8 @@ def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
     inputs = inputs or Inputs()
     manifest = out / resources.MANIFEST_FILE
     if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
+        return True
+    if not (out / resources.STORE_DIR).is_dir():  # a build from before the store was written
         return True
     try:
         recorded = json.loads(manifest.read_text(encoding="utf-8"))
