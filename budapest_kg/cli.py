@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import os
 import sys
+from dataclasses import replace
 from pathlib import Path
-
-import waitress
 
 from . import namespaces, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
-from .endpoint import create_app
+from .endpoint import create_app, server
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
 from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRefused, UpdateRefused
@@ -88,20 +89,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not ensure_build(args):
         return EXIT_FAILED
     try:
-        app = create_app(
-            Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
-        )
+        config = Config.load(
+            build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers,
+            processes=args.processes, threads=args.threads, cache_bytes=args.cache_bytes, max_age=args.max_age,
+        )  # fmt: skip
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    # A broken queries/*.rq, or a query worker that could not start or load the build, stops the start.
+    # A broken queries/*.rq, a corrupt manifest or a build that does not open stops the start here,
+    # before any serving process is made (each then makes the same app with its own query workers).
+    try:
+        size, engine = probe(config)
     except (CatalogueError, EngineFailure, ManifestError, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
-    engine = app.extensions["bkg_engine"]
-    say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    say(
+        f"serving {size} triples with the {engine} engine on http://{args.host}:{args.port}/sparql in "
+        f"{config.processes} process(es), {config.workers} query worker(s) each; kill -HUP {os.getpid()} "
+        "serves the build the build folder names then"
+    )
+    server.serve(config, args.host, args.port)
     return EXIT_OK
+
+
+def probe(config: Config) -> tuple[int, str]:
+    """Make the app once in this process, without query workers: the number of triples and the engine's name."""
+    app = create_app(replace(config, workers=0))
+    engine = app.extensions["bkg_engine"]
+    size, name = len(engine), engine.name
+    del app, engine
+    gc.collect()  # the store is closed before the serving processes are forked from this one
+    return size, name
 
 
 def read_query_text(args: argparse.Namespace) -> str:
@@ -225,10 +243,25 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint (builds first when needed)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    p.add_argument("--threads", type=int, default=8, help="worker threads (default: %(default)s)")
+    p.add_argument(
+        "--processes", type=int, default=None,
+        help="serving processes (default: one per core; BKG_PROCESSES)",
+    )  # fmt: skip
+    p.add_argument("--threads", type=int, default=None, help="request threads per process (default 2; BKG_THREADS)")
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
-    p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
+    p.add_argument(
+        "--workers", type=int, default=None,
+        help="query worker processes per serving process, at least --threads (default 2; BKG_WORKERS)",
+    )  # fmt: skip
+    p.add_argument(
+        "--cache-bytes", type=int, default=None,
+        help="bytes of answers each process keeps for repeated queries; 0 turns it off (BKG_CACHE_BYTES)",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-age", type=int, default=None,
+        help="seconds a client may reuse an answer without asking again (Cache-Control; BKG_MAX_AGE)",
+    )  # fmt: skip
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_serve)

@@ -26,6 +26,10 @@ from .local import open_local
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
+# The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
+# this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
+# table of terms in use that every page reads, and a page must not fail for that.
+LOOKUP_SECONDS = 60.0
 
 
 @dataclass(eq=False)
@@ -35,7 +39,7 @@ class Worker:
 
 
 class WorkerPool:
-    """The Engine interface over `size` worker processes; a query gets `timeout` seconds, waiting included."""
+    """The Engine interface over `size` worker processes; a client's query gets `timeout` seconds, waiting included."""
 
     def __init__(
         self,
@@ -83,19 +87,18 @@ class WorkerPool:
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        limit = self.timeout if capped or self.timeout is None else max(self.timeout, LOOKUP_SECONDS)
+        deadline = None if limit is None else time.monotonic() + limit
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=limit)
         except queue.Empty:
-            raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
+            raise EngineBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again") from None
         try:
             worker.conn.send((sparql, default_graphs, named_graphs, base_iri, capped))
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not worker.conn.poll(remaining):
                 self._retire(worker)
-                raise QueryTimeout(
-                    f"the query ran longer than this endpoint's limit of {self.timeout:g} s and was stopped"
-                )
+                raise QueryTimeout(f"the query ran longer than this endpoint's limit of {limit:g} s and was stopped")
             status, body = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
