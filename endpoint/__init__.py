@@ -9,6 +9,7 @@ from budapest_kg import resources as build_files
 
 from . import (
     catalogue,
+    conditional,
     exports,
     health,
     home,
@@ -20,6 +21,7 @@ from . import (
     treaty_chart,
     views,
 )
+from .cache import ResultCache
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -52,8 +54,10 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
     )
+    app.extensions["bkg_results"] = ResultCache(config.cache_bytes)
     register_error_handlers(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
     views.init_app(app)
+    conditional.init_app(app)
     return app

@@ -14,7 +14,7 @@ from markupsafe import escape
 from budapest_kg.catalogue import ParameterError, UnknownQuery, find_query
 
 from .errors import bad_request, not_acceptable, not_found
-from .runner import bind_named, catalogue, respond, run_query
+from .runner import answer_query, bind_named, catalogue
 
 bp = Blueprint("catalogue", __name__)
 RESERVED = ("format",)
@@ -61,7 +61,7 @@ def run_named_query(name: str) -> Response:
         text = bind_named(query, values)
     except ParameterError as exc:
         raise bad_request(str(exc)) from exc
-    return respond(run_query(text), request.args.get("format"))
+    return answer_query(text, request.args.get("format"))
 
 
 def render_index(described: list[dict]) -> str:

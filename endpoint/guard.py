@@ -55,7 +55,7 @@ def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
 
 
 # IRIs, strings and comments, which may contain the words FROM and SERVICE without them being keywords.
-_INERT = re.compile(
+INERT = re.compile(
     r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # IRIREF
     r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""  # long single-quoted string
     r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''  # long double-quoted string
@@ -74,7 +74,7 @@ def mentions_dataset_or_service(sparql: str) -> bool:
     """
     if "\\" in sparql:
         return True
-    return _KEYWORD.search(_INERT.sub(" ", sparql)) is not None
+    return _KEYWORD.search(INERT.sub(" ", sparql)) is not None
 
 
 def refuse_update(sparql: str) -> None:

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, current_app, request
 from . import descriptions
 from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
 from .faults import UPDATE_REFUSAL
-from .runner import respond, run_query
+from .runner import answer_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -36,8 +36,8 @@ def answer_protocol_request() -> Response:
         raise bad_request("missing 'query' parameter")
     if len(queries) > 1:
         raise bad_request(f"{len(queries)} 'query' parameters; send exactly one")
-    answer = run_query(queries[0], params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
-    return respond(answer, (params.get("format") or [None])[-1])
+    override = (params.get("format") or [None])[-1]
+    return answer_query(queries[0], override, params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
 def read_protocol_request() -> dict[str, list[str]]:

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
+import shutil
+import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 import urllib.parse
 from contextlib import ExitStack
 
+import pyoxigraph as ox
 import pytest
+
+from budapest_kg.namespaces import LINKS_GRAPH
 
 from .serve_process import ServeProcess
 
@@ -110,3 +117,47 @@ def test_serve_refuses_bad_serving_settings_at_start(build_dir, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_new_build_served_after_hup_is_never_answered_from_the_old_cache(build_dir, tmp_path):
+    """Two builds behind a symlink; the second lacks the links graph. After the switch and a HUP, the
+    same request (cached under the first build) gets the second build's answer and another ETag."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    shutil.copytree(build_dir, first)
+    shutil.copytree(build_dir, second)
+    store = ox.Store(str(second / "store"))
+    store.remove_graph(ox.NamedNode(str(LINKS_GRAPH)))
+    store.flush()
+    del store
+    current = tmp_path / "current"
+    current.symlink_to(first)
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{LINKS_GRAPH}> {{ ?s ?p ?o }} }}"
+    path = "/sparql?" + urllib.parse.urlencode({"query": query})
+
+    def count() -> tuple[int, str]:
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=HANG)
+        conn.request("GET", path)
+        response = conn.getresponse()
+        body = json.loads(response.read())
+        conn.close()
+        return int(body["results"]["bindings"][0]["n"]["value"]), response.getheader("ETag")
+
+    server = ServeProcess(current, "--processes", "1")
+    try:
+        server.wait_until_up(1)
+        links = json.loads((build_dir / "manifest.json").read_text())["graphs"][str(LINKS_GRAPH)]
+        before = [count() for _ in range(3)]  # the first fills the cache, the others come from it
+        assert {n for n, _ in before} == {links}
+        old = set(server.children())
+        os.remove(current)
+        current.symlink_to(second)
+        os.kill(server.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 120
+        while (set(server.children()) & old or not server.children()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server.wait_until_up(1)
+        n, etag = count()
+        assert n == 0
+        assert etag != before[0][1]
+    finally:
+        server.stop()
