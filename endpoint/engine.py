@@ -27,7 +27,8 @@ class Engine(Protocol):
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        """Answer a query. capped=False lifts the result-size limit, for the site's own lookups only."""
+        """Answer a query. capped=False lifts the result-size limit and gives the query a minute instead of
+        the client's time limit: for the site's own lookups only, whose cost the data bounds."""
 
     def graph_names(self) -> list[str]: ...
 

@@ -51,7 +51,7 @@ def known_states() -> frozenset[str]:
     cached = current_app.extensions.get("bkg_state_codes")
     if cached is None:
         codes = f"SELECT DISTINCT ?code WHERE {{ ?state <{build_base().bkg.iso3166Alpha3}> ?code }}"
-        answer = current_app.extensions["bkg_engine"].query(codes)
+        answer = current_app.extensions["bkg_engine"].query(codes, capped=False)
         rows = json.loads(answer.serialize(RESULT_FORMATS[0]))["results"]["bindings"]
         cached = frozenset(row["code"]["value"] for row in rows)
         current_app.extensions["bkg_state_codes"] = cached

@@ -171,7 +171,7 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     try:
-        local = open_local(name, Path(build_dir), allowlist, max_result_bytes)
+        local = open_local(name, Path(build_dir), allowlist, max_result_bytes, in_memory=True)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
         return
