@@ -3,26 +3,20 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from . import namespaces, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
-from .endpoint import create_app, server
+from .endpoint import check_build, server
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
-from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRefused, UpdateRefused
+from .endpoint.faults import QueryError, RemoteFailure, ServiceRefused, UpdateRefused
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from .graph_builder.build import Inputs, build, is_stale, make_graphs
-from .graph_builder.checks import CheckError
-from .graph_builder.quality import format_quality, measure_quality
-from .graph_builder.reasoning import ReasoningError
-from .graph_builder.sources import DataError
+from .graph_builder.freshness import Inputs, is_stale
 from .namespaces import BKG
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -35,6 +29,9 @@ def say(message: str) -> None:
 
 def report_failure(exc: Exception) -> int:
     """Print every problem a failed build or validation found; return the exit code."""
+    from .graph_builder.checks import CheckError
+    from .graph_builder.sources import DataError
+
     if isinstance(exc, DataError):
         say(f"error: {len(exc.problems)} problem(s) in the input data:")
         for problem in exc.problems:
@@ -53,6 +50,12 @@ def inputs_of(args: argparse.Namespace) -> Inputs:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    # The pipeline (owlrl, pyshacl) is imported only by the commands that run it: `serve` starts without it.
+    from .graph_builder.build import build
+    from .graph_builder.checks import CheckError
+    from .graph_builder.reasoning import ReasoningError
+    from .graph_builder.sources import DataError
+
     out = resources.build_dir(args.build_dir)
     try:
         result = build(out, inputs_of(args), report=say)
@@ -66,6 +69,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .graph_builder.build import make_graphs
+    from .graph_builder.checks import CheckError
+    from .graph_builder.quality import format_quality, measure_quality
+    from .graph_builder.reasoning import ReasoningError
+    from .graph_builder.sources import DataError
+
     try:
         result = make_graphs(inputs_of(args), report=say if args.verbose else lambda _: None)
     except (DataError, CheckError, ReasoningError) as exc:
@@ -96,30 +105,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    # A broken queries/*.rq, a corrupt manifest or a build that does not open stops the start here,
-    # before any serving process is made (each then makes the same app with its own query workers).
+    # A broken queries/*.rq, a corrupt manifest or a missing graph stops the start here, before any
+    # serving process is made (each then makes the app with its own query workers).
     try:
-        size, engine = probe(config)
-    except (CatalogueError, EngineFailure, ManifestError, OSError) as exc:
+        manifest = check_build(config)
+    except (CatalogueError, ManifestError, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     say(
-        f"serving {size} triples with the {engine} engine on http://{args.host}:{args.port}/sparql in "
+        f"serving {manifest.get('triples', '?')} triples with the {config.engine} engine on "
+        f"http://{args.host}:{args.port}/sparql in "
         f"{config.processes} process(es), {config.workers} query worker(s) each; kill -HUP {os.getpid()} "
         "serves the build the build folder names then"
     )
     server.serve(config, args.host, args.port)
     return EXIT_OK
-
-
-def probe(config: Config) -> tuple[int, str]:
-    """Make the app once in this process, without query workers: the number of triples and the engine's name."""
-    app = create_app(replace(config, workers=0))
-    engine = app.extensions["bkg_engine"]
-    size, name = len(engine), engine.name
-    del app, engine
-    gc.collect()  # the store is closed before the serving processes are forked from this one
-    return size, name
 
 
 def read_query_text(args: argparse.Namespace) -> str:

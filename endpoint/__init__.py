@@ -6,6 +6,7 @@ from flask import Flask
 
 from budapest_kg import namespaces
 from budapest_kg import resources as build_files
+from budapest_kg.catalogue import read_catalogue
 
 from . import (
     catalogue,
@@ -31,10 +32,26 @@ from .runner import load_catalogue
 BLUEPRINTS = (sparql, health, catalogue, exports, service, resources, home, treaty_chart, query_page, ontology_docs)
 
 
-def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:
+def check_build(config: Config) -> dict:
+    """What create_app checks before it starts any worker, without opening the store: the manifest (returned),
+    the catalogue and the build's graph. ManifestError, CatalogueError or FileNotFoundError name the problem.
+
+    `serve` runs it in the process that forks the serving processes, which must not open the store (its
+    background threads would not survive the fork)."""
+    manifest = read_manifest(config.build_dir / build_files.MANIFEST_FILE)
+    read_catalogue(build_files.source_tree().queries_dir)
+    graph = config.build_dir / build_files.GRAPH_FILE
+    if not graph.is_file():
+        raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
+    return manifest
+
+
+def create_app(config: Config | None = None, engine: Engine | None = None, serving: bool = False) -> Flask:
     """Application factory: read the build's manifest, load the build once into the engine, register the views.
 
     A corrupt manifest (ManifestError) or a broken catalogue query stops the start before any worker runs.
+    `serving` (a serving process of `serve`): the site's tables are read in the background, not before
+    the first answer.
     """
     config = config or Config.load()
     app = Flask(__name__)
@@ -58,6 +75,6 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
     register_error_handlers(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
-    views.init_app(app)
+    views.init_app(app, background=serving)
     conditional.init_app(app)
     return app

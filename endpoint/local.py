@@ -26,6 +26,7 @@ from .limits import CappedBuffer, cap
 
 ENGINES = ("oxigraph", "rdflib")
 log = logging.getLogger(__name__)
+COPY_DELAY_SECONDS = 1.0
 
 
 class LocalEngine:
@@ -77,7 +78,10 @@ class OxigraphEngine(LocalEngine):
         graphs = [g.value for g in self.store.named_graphs()]
         super().__init__(graphs, len(self.store), allowlist, max_result_bytes)
         if copy is not None and not self.in_memory.is_set():
-            threading.Thread(target=self.move_to_memory, args=(copy,), name="bkg-memory-copy", daemon=True).start()
+            # A little later: the processes starting together answer their first queries before they copy.
+            copying = threading.Timer(COPY_DELAY_SECONDS, self.move_to_memory, args=(copy,))
+            copying.daemon = True
+            copying.start()
 
     def move_to_memory(self, nquads: Path) -> None:
         """Load the copy (pyoxigraph parses without the GIL), then answer from it; queries running keep the disk."""

@@ -38,7 +38,7 @@ def make_app() -> RSGIBridge:
     """A serving process's app: the configuration from BKG_* variables, over the build the folder names now."""
     config = Config.load()
     # A symlinked build folder is resolved once: a replaced query worker reloads the same build.
-    app = create_app(replace(config, build_dir=config.build_dir.resolve()))
+    app = create_app(replace(config, build_dir=config.build_dir.resolve()), serving=True)
     return RSGIBridge(app, threads=config.threads, max_body_bytes=config.max_body_bytes)
 
 

@@ -6,7 +6,9 @@ imports another page module for its helpers.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections import defaultdict
 
 from flask import Flask
@@ -15,8 +17,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from budapest_kg.namespaces import ELI
 
+from .faults import EngineFault
 from .lookup import Lookup, Node, current_lookup
 
+log = logging.getLogger(__name__)
 INCOMING_LIMIT = 200
 WEB_LINK = re.compile(r"^https?://\S+$")
 # Rows hold IRIs as plain strings, and an rdflib term never equals a str: compare with these.
@@ -33,13 +37,25 @@ LINK_KINDS = (
 RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf")]
 
 
-def init_app(app: Flask) -> None:
-    """Register the template helpers and read labels, classes and terms in use before the first visit."""
+def init_app(app: Flask, background: bool = False) -> None:
+    """Register the template helpers and read labels, classes and terms in use before the first visit;
+    `background`: meanwhile the app answers (a serving process: its first query need not wait)."""
     app.add_template_filter(render_node, "node")
     app.add_template_global(href, "href")
     app.add_template_global(label, "label")
+    if background:
+        threading.Thread(target=preload, args=(app,), name="bkg-preload", daemon=True).start()
+    else:
+        with app.app_context():
+            current_lookup().preload()
+
+
+def preload(app: Flask) -> None:
     with app.app_context():
-        current_lookup().preload()
+        try:
+            current_lookup().preload()
+        except EngineFault:  # the first page that needs the tables asks again, and reports the fault
+            log.warning("could not read the site's tables ahead of the first page", exc_info=True)
 
 
 def render_node(node: Node | None) -> Markup:

@@ -8,6 +8,7 @@ others keep answering.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
@@ -26,6 +27,7 @@ from .local import open_local
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 # The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
 # this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
 # table of terms in use that every page reads, and a page must not fail for that.
@@ -55,9 +57,11 @@ class WorkerPool:
         self.name = name
         self.size = size
         self.timeout = timeout
-        # forkserver: children fork from a clean, single-threaded process, never from the threaded server.
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        # A child forks from this process while it is single-threaded (a serving process making its app:
+        # milliseconds, everything imported already); later (replacements, from a threaded server) from
+        # the forkserver, a clean single-threaded process started then.
+        self._forkserver = multiprocessing.get_context("forkserver")
+        self._forkserver.set_forkserver_preload([__name__])
         self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout)
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -117,8 +121,9 @@ class WorkerPool:
             stop(worker)
 
     def _start(self) -> Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, *self._settings), daemon=True)
+        context = multiprocessing.get_context("fork") if single_threaded() else self._forkserver
+        parent, child = context.Pipe()
+        process = context.Process(target=serve, args=(child, *self._settings), daemon=True)
         process.start()
         child.close()
         worker = Worker(process, parent)
@@ -158,6 +163,23 @@ class WorkerPool:
         self._idle.put(worker)
 
 
+def single_threaded() -> bool:
+    """Whether this process runs one thread only (Python's and any other, e.g. an HTTP server's in Rust)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc: never fork directly
+        return False
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so that no worker outlives its server."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF still stops the worker
+        pass
+
+
 def stop(worker: Worker) -> None:
     worker.process.kill()
     worker.process.join(timeout=5)
@@ -167,7 +189,12 @@ def stop(worker: Worker) -> None:
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout) -> None:
     """A worker's life: load the build, say ready, then answer queries until the pipe closes."""
     # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
+    # A worker forked from a serving process inherits the HTTP server's handlers: SIGTERM (how the pool
+    # and multiprocessing stop a worker) must kill it, and a reload signal is none of its business.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    die_with_parent()
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     try:

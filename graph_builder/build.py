@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -17,10 +16,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from budapest_kg import __version__, iris, namespaces, resources
+from budapest_kg import __version__, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
+from .freshness import Inputs, code_digest
 from .graphs import union
 from .links import make_links
 from .mapping import map_sources
@@ -31,43 +31,6 @@ from .sources import Sources, read_sources
 from .table import DataError
 
 Report = Callable[[str], None]
-
-
-@dataclass
-class Inputs:
-    """Where a build reads from: by default the tree shipped in the package (BKG_SOURCE_DIR overrides)."""
-
-    data_dir: Path = field(default_factory=lambda: resources.source_tree().data_dir)
-    ontology_dir: Path = field(default_factory=lambda: resources.source_tree().ontology_dir)
-    checks_dir: Path = field(default_factory=lambda: resources.source_tree().checks_dir)
-
-    @classmethod
-    def from_tree(cls, tree: resources.SourceTree) -> Inputs:
-        return cls(tree.data_dir, tree.ontology_dir, tree.checks_dir)
-
-    def files(self) -> list[Path]:
-        return resources.input_files(self.data_dir, self.ontology_dir, self.checks_dir)
-
-    def digest(self) -> str:
-        """A hash of every input file's name and content: same inputs, same hash."""
-        return _digest(self.files())
-
-
-def code_digest() -> str:
-    """A hash of the builder's own code and templates (and the IRI rules it mints with)."""
-    here = Path(__file__).resolve().parent
-    rules = (Path(namespaces.__file__).resolve(), Path(iris.__file__).resolve())
-    files = sorted([*here.rglob("*.py"), *here.rglob("*.html"), *rules])
-    return _digest(files)
-
-
-def _digest(files: list[Path]) -> str:
-    sha = hashlib.sha256()
-    for path in files:
-        sha.update(str(path.name).encode())
-        sha.update(b"\0")
-        sha.update(path.read_bytes())
-    return sha.hexdigest()
 
 
 @dataclass
@@ -199,24 +162,3 @@ def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: No
     write_build(result, out)
     report(f"  write: done in {time.perf_counter() - start:.2f} s ({result.manifest['triples']} quads)")
     return result
-
-
-def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
-    """Whether out is missing, or was built from other inputs or by other code than the current ones."""
-    inputs = inputs or Inputs()
-    manifest = out / resources.MANIFEST_FILE
-    if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
-        return True
-    if not (out / resources.STORE_DIR).is_dir():  # a build from before the store was written
-        return True
-    try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    if not isinstance(recorded, dict):
-        return True
-    return (
-        recorded.get("input_hash") != inputs.digest()
-        or recorded.get("code_hash") != code_digest()
-        or recorded.get("base_iri") != namespaces.BASE
-    )
