@@ -50,8 +50,8 @@ def create_app(config: Config | None = None, engine: Engine | None = None, servi
     """Application factory: read the build's manifest, load the build once into the engine, register the views.
 
     A corrupt manifest (ManifestError) or a broken catalogue query stops the start before any worker runs.
-    `serving` (a serving process of `serve`): the site's tables are read in the background, not before
-    the first answer.
+    `serving` (a serving process of `serve`): query workers fork from this process, and the site's tables
+    are read in the background, not before the first answer.
     """
     config = config or Config.load()
     app = Flask(__name__)
@@ -70,6 +70,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None, servi
         allowlist=config.allowlist,
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
+        fork=serving,
     )
     app.extensions["bkg_results"] = ResultCache(config.cache_bytes)
     register_error_handlers(app)

@@ -44,6 +44,7 @@ def open_engine(
     allowlist: Iterable[str] = (),
     max_result_bytes: int | None = None,
     service_timeout: float | None = None,
+    fork: bool = False,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
     where a query past `timeout` seconds is stopped by killing its worker."""
@@ -59,4 +60,5 @@ def open_engine(
         allowlist=allowlist,
         max_result_bytes=max_result_bytes,
         service_timeout=service_timeout,
+        fork=fork,
     )

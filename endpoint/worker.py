@@ -9,8 +9,10 @@ others keep answering.
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import queue
 import signal
@@ -38,6 +40,7 @@ LOOKUP_SECONDS = 60.0
 class Worker:
     process: multiprocessing.Process
     conn: Connection
+    ready: bool = False  # loaded the build and said so
 
 
 class WorkerPool:
@@ -53,13 +56,15 @@ class WorkerPool:
         allowlist=(),
         max_result_bytes: int | None = None,
         service_timeout: float | None = None,
+        fork: bool = False,
     ):
         self.name = name
+        self._fork = fork
         self.size = size
         self.timeout = timeout
-        # A child forks from this process while it is single-threaded (a serving process making its app:
-        # milliseconds, everything imported already); later (replacements, from a threaded server) from
-        # the forkserver, a clean single-threaded process started then.
+        # With `fork` (a serving process making its app), the first workers fork from this process while
+        # it is single-threaded: milliseconds, everything imported already. Otherwise, and for every
+        # replacement (from a threaded server), from the forkserver, a clean single-threaded process.
         self._forkserver = multiprocessing.get_context("forkserver")
         self._forkserver.set_forkserver_preload([__name__])
         self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout)
@@ -71,6 +76,8 @@ class WorkerPool:
         for worker in started:
             self._graphs, self._size = self._await_ready(worker)
             self._idle.put(worker)
+        # Start the forkserver now, so that a replacement (after a runaway) is ready in a fork's time.
+        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="bkg-forkserver", daemon=True).start()
 
     def graph_names(self) -> list[str]:
         return list(self._graphs)
@@ -79,9 +86,9 @@ class WorkerPool:
         return self._size
 
     def pids(self) -> list[int]:
-        """The process ids of the live workers (for tests and /health)."""
+        """The process ids of the workers ready to answer (for tests and /health)."""
         with self._lock:
-            return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
+            return sorted(w.process.pid for w in self._workers if w.ready and w.process.pid is not None)
 
     def query(
         self,
@@ -121,7 +128,8 @@ class WorkerPool:
             stop(worker)
 
     def _start(self) -> Worker:
-        context = multiprocessing.get_context("fork") if single_threaded() else self._forkserver
+        direct = self._fork and single_threaded()
+        context = multiprocessing.get_context("fork") if direct else self._forkserver
         parent, child = context.Pipe()
         process = context.Process(target=serve, args=(child, *self._settings), daemon=True)
         process.start()
@@ -143,6 +151,7 @@ class WorkerPool:
         if status != "ready":
             stop(worker)
             raise body
+        worker.ready = True
         return body
 
     def _retire(self, worker: Worker) -> None:
@@ -195,6 +204,9 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     die_with_parent()
+    # Everything inherited from the parent (its whole heap, when forked from it) stays out of the
+    # garbage collector's passes: without this rdflib's engine ran 2-3 times slower in a forked worker.
+    gc.freeze()
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     try:
