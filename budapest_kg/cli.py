@@ -9,7 +9,7 @@ from pathlib import Path
 
 import waitress
 
-from . import namespaces, resources
+from . import cli_lifecycle, namespaces, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
 from .endpoint import create_app
 from .endpoint.config import Config, ConfigError
@@ -247,6 +247,8 @@ def parser() -> argparse.ArgumentParser:
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_query)
+
+    cli_lifecycle.add_commands(sub, add_source, add_build_dir)
     return top
 
 
