@@ -45,6 +45,15 @@ def cmd_import_chart(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if chart.treaty is None:
         say(f"warning: {path} does not say which treaty it charts; taken as treaty {args.treaty} (--treaty)")
+    if not chart.rows:
+        for problem in chart.problems:
+            say(
+                f"  {path.name}:{problem.line}: {problem.message}"
+                if problem.line
+                else f"  {path.name}: {problem.message}"
+            )
+        say(f"error: no State row could be read from {path}: nothing compared")
+        return EXIT_FAILED
     tree = resources.source_tree(args.source)
     try:
         diff = compare(chart, tree.data_dir, read_treaty_code(tree.data_dir, args.treaty))
@@ -54,9 +63,6 @@ def cmd_import_chart(args: argparse.Namespace) -> int:
             say(f"  {problem}")
         return EXIT_FAILED
     sys.stdout.write(format_diff(diff, path.name))
-    if not chart.rows:
-        say(f"error: no State row could be read from {path}")
-        return EXIT_FAILED
     if not args.write:
         say("nothing written" if diff.empty else "nothing written; review the above, then run again with --write")
         return EXIT_OK

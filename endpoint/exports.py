@@ -4,6 +4,10 @@
 - /download/budapest-kg.jsonld  every named graph, JSON-LD with the project's prefixes as context
 - /download/budapest-kg.ttl     the union of the named graphs (Turtle has no graph names)
 
+Each is also served under the build's version, /download/budapest-kg-<version>.nq (the name a
+downloaded file keeps), so a file can be traced to the build it came from; the stable names always
+give the build being served.
+
 Files other than N-Quads are made from build/graph.nq on first request and kept in memory: the
 build is read-only while the server runs.
 """
@@ -14,9 +18,9 @@ import threading
 from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, XSD
 
 from budapest_kg import resources
 from budapest_kg.namespaces import BASE, PREFIXES, bind_prefixes
@@ -27,6 +31,9 @@ from .negotiation import GRAPH_FORMATS, choose_format
 bp = Blueprint("exports", __name__)
 DATASET = URIRef(BASE + "dataset")
 STEM = "budapest-kg"
+# SPDX checksums, as DCAT 3 uses them for a distribution's file (https://www.w3.org/TR/vocab-dcat-3/#Property:distribution_checksum)
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+DCAT_VERSION = URIRef("http://www.w3.org/ns/dcat#version")  # DCAT 3; rdflib's DCAT namespace predates it
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,15 @@ def make_file(suffix: str) -> bytes:
     return cache[suffix]
 
 
+def version() -> str:
+    """The served build's version ('' for a build made before builds had versions)."""
+    return str((current_app.extensions.get("bkg_manifest") or {}).get("version", ""))
+
+
+def file_name(suffix: str) -> str:
+    return f"{STEM}-{version()}.{suffix}" if version() else f"{STEM}.{suffix}"
+
+
 @bp.get(f"/download/{STEM}.<suffix>")
 def download(suffix: str) -> Response:
     found = next((d for d in DOWNLOADS if d.suffix == suffix), None)
@@ -84,8 +100,17 @@ def download(suffix: str) -> Response:
     response = Response(make_file(suffix), mimetype=found.media_type)
     if found.media_type.startswith("text/"):
         response.charset = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{STEM}.{suffix}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{file_name(suffix)}"'
     return response
+
+
+@bp.get(f"/download/{STEM}-<wanted>.<suffix>")
+def download_version(wanted: str, suffix: str) -> Response:
+    """The download named with the build's version; 404 naming the served version for any other."""
+    if not version() or wanted != version():
+        served = f"version {version()}: /download/{file_name(suffix)}" if version() else "no versioned build"
+        raise not_found(f"this server holds {served}; /download/{STEM}.{suffix} is always the served build")
+    return download(suffix)
 
 
 def describe(root: str) -> Graph:
@@ -99,6 +124,8 @@ def describe(root: str) -> Graph:
     manifest = current_app.extensions.get("bkg_manifest") or {}
     if manifest.get("built_at"):
         graph.add((DATASET, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+        graph.add((DATASET, PROV.generatedAtTime, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+    describe_version(graph, manifest)
     for d in DOWNLOADS:
         url = URIRef(f"{root}download/{STEM}.{d.suffix}")
         distribution = URIRef(f"{BASE}dataset/distribution/{d.suffix}")
@@ -107,6 +134,10 @@ def describe(root: str) -> Graph:
         graph.add((distribution, DCTERMS.title, Literal(d.title, lang="en")))
         graph.add((distribution, DCAT.downloadURL, url))
         graph.add((distribution, DCAT.accessURL, url))
+        if version():
+            graph.add((distribution, DCAT.downloadURL, URIRef(f"{root}download/{file_name(d.suffix)}")))
+        if d.suffix == "nq" and manifest.get("content_hash"):
+            graph.add((distribution, SPDX.checksum, checksum(graph, manifest["content_hash"])))
         graph.add(
             (distribution, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{d.media_type}"))
         )
@@ -114,12 +145,34 @@ def describe(root: str) -> Graph:
     return graph
 
 
+def checksum(graph: Graph, value: str) -> BNode:
+    node = BNode()
+    graph.add((node, RDF.type, SPDX.Checksum))
+    graph.add((node, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+    graph.add((node, SPDX.checksumValue, Literal(value, datatype=XSD.hexBinary)))
+    return node
+
+
+def describe_version(graph: Graph, manifest: dict) -> None:
+    """dcat:version, and the inputs it was built from with their hash (data/, ontology/, the checks)."""
+    if manifest.get("version"):
+        graph.add((DATASET, DCAT_VERSION, Literal(manifest["version"])))
+    if manifest.get("input_hash"):
+        inputs = BNode()
+        graph.add((DATASET, PROV.wasDerivedFrom, inputs))
+        graph.add((inputs, RDF.type, PROV.Entity))
+        graph.add((inputs, RDFS.label, Literal("the build's inputs: data/, ontology/ and the checks", lang="en")))
+        graph.add((inputs, SPDX.checksum, checksum(graph, manifest["input_hash"])))
+
+
 @bp.get("/download/")
 def catalogue() -> Response:
     fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
     graph = describe(request.url_root)
     if fmt.name == "jsonld":
-        body = graph.serialize(format="json-ld", context={**context(), "dcat": str(DCAT)}, encoding="utf-8")
+        body = graph.serialize(
+            format="json-ld", context={**context(), "dcat": str(DCAT), "spdx": str(SPDX)}, encoding="utf-8"
+        )
     elif fmt.name in ("nquads", "trig"):
         body = graph.serialize(format="nt", encoding="utf-8")  # one graph: N-Triples is valid N-Quads and TriG
     else:

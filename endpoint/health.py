@@ -14,7 +14,14 @@ bp = Blueprint("health", __name__)
 def health():
     engine = current_app.extensions["bkg_engine"]
     manifest = current_app.extensions["bkg_manifest"]
-    return jsonify(status="ok", engine=engine.name, triples=len(engine), graphs=engine.graph_names(), build=manifest)
+    return jsonify(
+        status="ok",
+        version=manifest.get("version", ""),
+        engine=engine.name,
+        triples=len(engine),
+        graphs=engine.graph_names(),
+        build=manifest,
+    )
 
 
 class ManifestError(ValueError):

@@ -10,11 +10,12 @@ import json
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, PROV, RDF, RDFS, VOID, XSD
 
 from budapest_kg.namespaces import BASE, BKG, ID, ONTOLOGY_GRAPH, bind_prefixes
 
 from . import exports
+from .exports import DCAT_VERSION
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
 
 bp = Blueprint("service", __name__)
@@ -116,6 +117,11 @@ def void() -> Response:
     graph.add((dataset, VOID.uriSpace, Literal(str(ID))))
     graph.add((dataset, VOID.vocabulary, URIRef(str(BKG))))
     graph.add((dataset, VOID.triples, Literal(sum(stats["graphs"].values()), datatype=XSD.integer)))
+    manifest = current_app.extensions.get("bkg_manifest") or {}
+    if manifest.get("version"):
+        graph.add((dataset, DCAT_VERSION, Literal(manifest["version"])))
+    if manifest.get("built_at"):
+        graph.add((dataset, PROV.generatedAtTime, Literal(manifest["built_at"], datatype=XSD.dateTime)))
     # The downloads: VoID names each dump; their DCAT description (endpoint/exports.py) comes along.
     catalogue = exports.describe(request.url_root)
     graph.add((dataset, RDFS.seeAlso, exports.DATASET))

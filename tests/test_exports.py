@@ -88,7 +88,9 @@ def test_dcat_description_lists_downloads_that_resolve(live_server, accept, rdf_
     graph = Graph().parse(data=body, format=rdf_format)
     [dataset] = list(graph.subjects(RDF.type, DCAT.Dataset))
     urls = sorted(str(u) for d in graph.objects(dataset, DCAT.distribution) for u in graph.objects(d, DCAT.downloadURL))
-    assert urls == sorted(f"{live_server.url}/download/budapest-kg.{s}" for s in ("jsonld", "nq", "ttl"))
+    version = json.loads(fetch(f"{live_server.url}/health")[2])["version"]
+    names = [f"budapest-kg{tag}.{s}" for s in ("jsonld", "nq", "ttl") for tag in ("", f"-{version}")]
+    assert urls == sorted(f"{live_server.url}/download/{name}" for name in names)
     for url in urls:
         assert fetch(url)[0] == 200
     assert dataset == URIRef("https://w3id.org/budapest-kg/dataset")

@@ -287,7 +287,7 @@ def read_chart(html: str, address: str = "") -> Chart:
     )
     chart.status_as_of = read_status(page, chart)
     read_rows(page, chart)
-    if not chart.rows and not chart.problems:
+    if not chart.rows and not any(problem.line for problem in chart.problems):
         chart.problems.append(ChartProblem(0, "no chart found: no table with Signature and Ratification columns"))
     for name, pattern in TOTALS.items():
         found = pattern.search(page.text)
