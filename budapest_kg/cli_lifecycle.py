@@ -13,6 +13,7 @@ from .graph_builder.importing.acts_write import NotWritable, apply_diff, check_w
 from .graph_builder.importing.chart import read_chart
 from .graph_builder.importing.report import format_diff
 from .graph_builder.sources import DataError
+from .graph_builder.wikidata import QID, NoTreatyItem, export_wikidata
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 TREATIES = (185, 189, 224)
@@ -116,6 +117,51 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def read_qids(pairs: list[str]) -> dict[int, str]:
+    """--qid 185=Q123 pairs as {185: 'Q123'}; ValueError naming a malformed one."""
+    qids = {}
+    for pair in pairs:
+        number, _, item = pair.partition("=")
+        if not number.strip().isdigit() or not QID.match(item.strip()):
+            raise ValueError(f"--qid {pair!r}: expected TREATY=QID, e.g. 185=Q12345")
+        qids[int(number)] = item.strip()
+    return qids
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    try:
+        qids = read_qids(args.qid)
+    except ValueError as exc:
+        say(f"error: {exc}")
+        return EXIT_USAGE
+    others = sorted(set(qids) - {args.treaty})
+    if others:
+        say(f"error: --qid names treaty {others[0]}, but the export is of treaty {args.treaty} (--treaty)")
+        return EXIT_USAGE
+    tree = resources.source_tree(args.source)
+    try:
+        export = export_wikidata(tree.data_dir, read_treaty_code(tree.data_dir, args.treaty), qids.get(args.treaty))
+    except NoTreatyItem:
+        say(
+            f"error: no Wikidata item of treaty {args.treaty} is sourced in data/links.csv, and none is guessed: "
+            f"give it with --qid {args.treaty}=Q… (the item you checked on wikidata.org)"
+        )
+        return EXIT_USAGE
+    except DataError as exc:
+        say(f"error: data/ cannot be read ({len(exc.problems)} problem(s)):")
+        for problem in exc.problems:
+            say(f"  {problem}")
+        return EXIT_FAILED
+    if args.out:
+        Path(args.out).write_text(export.text(), encoding="utf-8")
+    else:
+        sys.stdout.write(export.text())
+    for reason in export.skipped:
+        say(f"left out: {reason}")
+    say(f"{len(export.lines)} statement(s) (QuickStatements V1); {len(export.skipped)} act(s) left out")
+    return EXIT_OK
+
+
 def add_commands(sub, add_source, add_build_dir) -> None:
     """Register the lifecycle commands on the top-level parser's subcommands."""
     p = sub.add_parser(
@@ -141,3 +187,19 @@ def add_commands(sub, add_source, add_build_dir) -> None:
     p.add_argument("--rdf", metavar="FILE", help="also write the changes as RDF (.trig or .nq): added/removed graphs")
     p.add_argument("--limit", type=int, default=20, help="changed subjects listed per graph (default: %(default)s)")
     p.set_defaults(func=cmd_diff)
+
+    p = sub.add_parser(
+        "export",
+        help="give the data back: QuickStatements for Wikidata",
+        description="Write QuickStatements (V1, tab-separated) adding each verified signature (P1891) and "
+        "consent (P6193) of a treaty to its Wikidata item, with the date (P585) and the source (S854).",
+    )
+    p.add_argument("target", choices=("wikidata",), help="where the statements go")
+    p.add_argument("--treaty", type=int, required=True, choices=TREATIES, help="the treaty whose acts to export")
+    p.add_argument(
+        "--qid", action="append", default=[], metavar="TREATY=QID",
+        help="the treaty's Wikidata item, e.g. 185=Q12345 (required while data/links.csv sources none)",
+    )  # fmt: skip
+    p.add_argument("--out", metavar="FILE", help="write the statements to FILE (default: standard output)")
+    add_source(p)
+    p.set_defaults(func=cmd_export)
