@@ -327,3 +327,13 @@ def test_the_charts_totals_are_checked_against_the_rows_read(tree):
     html = new_layout(185, "2025-06-01", entries).replace("ratifications/accessions: ", "ratifications/accessions: 1")
     messages = [p.message for p in read_chart(html).problems]
     assert any("the chart counts 1" in m and "ratifications/accessions" in m for m in messages), messages
+
+
+def test_a_bad_flags_table_is_reported_with_its_line(tree, capsys):
+    (tree / "data" / "chart_flags.csv").write_text(
+        "treaty,iso3,flags,status,source,source_as_of\n"
+        "ETS 185,ALB,A,verified,x,2015-12-03\nETS 185,AUT,R Q,verified,x,\n",
+        encoding="utf-8",
+    )
+    assert run(tree, new_layout(185, "2025-06-01", entries_from_data(tree / "data", TREATY))) == 1
+    assert "chart_flags.csv:3: flags: 'R Q': flags are letters of R D A T C O" in capsys.readouterr().err

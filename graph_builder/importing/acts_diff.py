@@ -109,9 +109,16 @@ def recorded_flags(data_dir: Path, treaty: str) -> dict[str, tuple[frozenset[str
     """ISO3 -> (flags recorded, line in chart_flags.csv or 0) for one treaty."""
     flags: dict[str, tuple[frozenset[str], int]] = {}
     table = read_table(data_dir / FLAGS_FILE, FLAG_COLUMNS, missing_ok=True)
+    problems = []
     for line, row in zip(table.lines, table.rows, strict=True):
-        if row["treaty"].strip() == treaty:
-            flags[row["iso3"].strip()] = (frozenset(row["flags"].split()), line)
+        letters = frozenset(row["flags"].split())
+        if letters - set(FLAGS):
+            message = f"{row['flags']!r}: flags are letters of {' '.join(FLAGS)}"
+            problems.append(Problem(table.path, line, message, "flags"))
+        elif row["treaty"].strip() == treaty:
+            flags[row["iso3"].strip()] = (letters, line)
+    if problems:
+        raise DataError(problems)
     reservations = read_table(data_dir / "state_reservations.csv", ("treaty", "iso3", "kind"), missing_ok=True)
     for row in reservations.rows:
         letter = {"reservation": "R", "declaration": "D"}.get(row["kind"].strip())
