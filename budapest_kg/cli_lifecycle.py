@@ -12,7 +12,7 @@ from .graph_builder.importing.acts_diff import compare, read_treaty_code
 from .graph_builder.importing.acts_write import NotWritable, apply_diff, check_writable
 from .graph_builder.importing.chart import read_chart
 from .graph_builder.importing.report import format_diff
-from .graph_builder.sources import DataError
+from .graph_builder.table import DataError
 from .graph_builder.wikidata import QID, NoTreatyItem, export_wikidata
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2

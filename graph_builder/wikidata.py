@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .links import read_links
-from .sources import CONSENT_KINDS, DataError, Problem, Sources, read_sources
+from .sources import CONSENT_KINDS, Sources, read_sources
+from .table import DataError, Problem
 
 SIGNATORY = "P1891"
 RATIFIED_BY = "P6193"

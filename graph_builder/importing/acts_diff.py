@@ -12,7 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sources import CONSENT_KINDS, DataError, Problem
+from ..sources import act_group
+from ..table import DataError, Problem
 from .chart import FLAGS, Chart, ChartProblem, ChartRow
 from .names import StateNames, read_names
 from .tables import RawTable, read_table
@@ -21,10 +22,6 @@ ACT_COLUMNS = ("treaty", "iso3", "act", "date", "status", "source", "source_as_o
 FLAG_COLUMNS = ("treaty", "iso3", "flags", "status", "source", "source_as_of")
 FLAGS_FILE = "chart_flags.csv"
 SLOTS = ("signature", "consent", "entry-into-force")
-
-
-def slot_of(act: str) -> str:
-    return "consent" if act in CONSENT_KINDS else act
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def read_treaty_code(data_dir: Path, number: int) -> str:
 def recorded_acts(acts: RawTable, treaty: str) -> dict[tuple[str, str], DataAct]:
     found: dict[tuple[str, str], DataAct] = {}
     for line, row in zip(acts.lines, acts.rows, strict=True):
-        slot = slot_of(row["act"].strip())
+        slot = act_group(row["act"].strip())
         if row["treaty"].strip() == treaty and slot in SLOTS:
             found.setdefault(
                 (row["iso3"].strip(), slot),

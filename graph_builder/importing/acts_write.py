@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .acts_diff import ACT_COLUMNS, FLAG_COLUMNS, FLAGS_FILE, SLOTS, Change, Diff, slot_of
+from ..sources import act_group
+from .acts_diff import ACT_COLUMNS, FLAG_COLUMNS, FLAGS_FILE, SLOTS, Change, Diff
 from .tables import RawTable, read_table, write_tables
 
 CHART_KIND_NOTE = "kind not shown by the chart: ratification, acceptance or approval"
@@ -52,7 +53,7 @@ def apply_diff(diff: Diff, data_dir: Path, address: str) -> list[Change]:
         row = by_line[change.data_line]
         update_act(row, change, diff, source, as_of)
     new = [c for c in applied if c.kind == "new"]
-    for change in sorted(new, key=lambda c: (c.iso3, SLOTS.index(slot_of(c.act)))):
+    for change in sorted(new, key=lambda c: (c.iso3, SLOTS.index(act_group(c.act)))):
         insert_act(acts, diff.treaty, change, source, as_of)
     tables = [acts]
     flags = [c for c in diff.changes if c.kind == "flags"]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pycountry
 
-from ..sources import DataError, Problem
+from ..table import DataError, Problem
 from .tables import read_table
 
 ALIASES_FILE = "state_names.csv"

@@ -1,8 +1,9 @@
-"""The curated CSV tables as raw rows (every column kept, in order), and an atomic writer for them.
+"""Tables read for rewriting: every column kept, in order, with each row's line; written back atomically.
 
-The importer rewrites data/ in place: it must keep columns it does not know and the file's format
-(comma-separated, minimal quoting, "\\n" line ends, as data/curation/ writes them), so that a
-`git diff` of data/ shows exactly the rows that changed.
+Rows are read by the one table reader (``graph_builder.table``); the importer rewrites data/ in
+place, so it also keeps the header as the file has it and writes the file's format (comma-separated,
+minimal quoting, "\\n" line ends, as data/curation/ writes them), so that `git diff data/` shows
+exactly the rows that changed.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sources import DataError, Problem
+from ..table import DataError, Problem, Table
 
 
 @dataclass
@@ -34,30 +35,15 @@ class RawTable:
 
 def read_table(path: Path, columns: tuple[str, ...], missing_ok: bool = False) -> RawTable:
     """Every row of a CSV file with its line; DataError naming file:line for what cannot be read."""
-    if not path.is_file():
-        if missing_ok:
-            return RawTable(path, list(columns))
-        raise DataError([Problem(path, 0, "file not found")])
-    table = RawTable(path, [])
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.reader(handle, strict=True)
-            table.header = next(reader, [])
-            missing = [c for c in columns if c not in table.header]
-            if missing:
-                raise DataError([Problem(path, 1, f"missing column(s) {', '.join(missing)}")])
-            for values in reader:
-                if not any(v.strip() for v in values):
-                    continue
-                if len(values) != len(table.header):
-                    raise DataError([Problem(path, reader.line_num, f"expected {len(table.header)} fields")])
-                table.rows.append(dict(zip(table.header, values, strict=True)))
-                table.lines.append(reader.line_num)
-    except UnicodeDecodeError as exc:
-        raise DataError([Problem(path, 0, f"not UTF-8 text ({exc.reason})")]) from None
-    except csv.Error as exc:
-        raise DataError([Problem(path, 0, f"malformed CSV: {exc}")]) from None
-    return table
+    if missing_ok and not path.is_file():
+        return RawTable(path, list(columns))
+    problems: list[Problem] = []
+    found = list(Table(path, columns, problems).rows())
+    if problems:
+        raise DataError(problems)
+    with open(path, newline="", encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    return RawTable(path, header, [row for _, row in found], [line for line, _ in found])
 
 
 def write_tables(tables: list[RawTable]) -> None:
