@@ -337,3 +337,22 @@ def test_a_bad_flags_table_is_reported_with_its_line(tree, capsys):
     )
     assert run(tree, new_layout(185, "2025-06-01", entries_from_data(tree / "data", TREATY))) == 1
     assert "chart_flags.csv:3: flags: 'R Q': flags are letters of R D A T C O" in capsys.readouterr().err
+
+
+def test_the_kind_of_consent_follows_the_accession_mark(tree):
+    """An accession mark makes a consent an accession; an unmarked date is a consent of unknown kind."""
+    entries = entries_from_data(tree / "data", TREATY)
+    swapped = {"Australia": False, "Albania": True}  # the chart drops Australia's mark, marks Albania's
+    entries = [replace(e, accession=swapped.get(e.name, e.accession)) for e in entries]
+    html = new_layout(185, "2025-06-01", entries)
+    diff = compare(read_chart(html), tree / "data", TREATY)
+    assert [(c.kind, c.iso3, c.old, c.new) for c in diff.changes] == [
+        ("kind", "ALB", "ratification", "accession"),
+        ("kind", "AUS", "accession", "consent"),
+    ]
+    assert run(tree, html, "--write") == 0
+    written = {(r["iso3"], r["date"]): r for r in rows(tree / "data" / "acts.csv")}
+    assert written[("ALB", "2002-06-20")]["act"] == "accession"
+    assert written[("AUS", "2012-11-30")]["act"] == "consent"
+    assert "kind not shown by the chart" in written[("AUS", "2012-11-30")]["note"]
+    assert compare(read_chart(html), tree / "data", TREATY).empty
