@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 from rdflib import Graph
+from rdflib.namespace import OWL
 
 from . import pages
 from .errors import not_found
@@ -25,23 +26,23 @@ EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdf
 
 
 @bp.get("/id/<path:rest>")
-def thing(rest: str) -> Response:
-    return dereference("id/", rest)
+def dereference_thing(rest: str) -> Response:
+    return dereference(current_lookup().names.id + rest)
 
 
 @bp.get("/term/<path:name>")
-def term(name: str) -> Response:
-    return dereference("ontology#", name)
+def dereference_term(name: str) -> Response:
+    return dereference(current_lookup().names.bkg + name)
 
 
 @bp.get("/graph/<name>")
-def named_graph(name: str) -> Response:
+def send_named_graph(name: str) -> Response:
     """A named graph of the build: a page with its size, or all its triples as RDF."""
     lookup = current_lookup()
     stem, dot, extension = name.rpartition(".")
     if dot and extension in EXTENSIONS:
         name = stem
-    iri = lookup.base + "graph/" + name
+    iri = lookup.names.graph + name
     if iri not in lookup.engine.graph_names():
         raise not_found(f"no named graph <{iri}> in this build")
     override = request.args.get("format") or (EXTENSIONS[extension] if dot and extension in EXTENSIONS else None)
@@ -58,9 +59,10 @@ def named_graph(name: str) -> Response:
     return response
 
 
-def dereference(prefix: str, rest: str) -> Response:
+def dereference(asked: str) -> Response:
+    """The resource named by the IRI asked for (or by it less a format extension), as HTML or RDF."""
     lookup = current_lookup()
-    iri, extension = resolve(lookup, lookup.base + prefix + rest)
+    iri, extension = resolve(lookup, asked)
     fmt = choose_format(LD_FORMATS, request.accept_mimetypes, request.args.get("format") or extension)
     if fmt is HTML:
         response = Response(pages.render_resource(iri), mimetype="text/html")
@@ -78,15 +80,15 @@ def dereference(prefix: str, rest: str) -> Response:
 
 def resolve(lookup, iri: str) -> tuple[str, str | None]:
     """The IRI that exists in the graph and the format its extension names; 404 when none exists."""
-    if known(lookup, iri):
+    if is_known(lookup, iri):
         return iri, None
     stem, dot, extension = iri.rpartition(".")
-    if dot and extension in EXTENSIONS and known(lookup, stem):
+    if dot and extension in EXTENSIONS and is_known(lookup, stem):
         return stem, EXTENSIONS[extension]
     raise not_found(f"no resource <{iri}> in this graph")
 
 
-def known(lookup, iri: str) -> bool:
+def is_known(lookup, iri: str) -> bool:
     return bool(SAFE_IRI.match(iri)) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
 
@@ -94,7 +96,7 @@ def readable_turtle(lookup, iri: str) -> bytes:
     """Turtle with the project's prefixes declared, for people reading it (the engine writes full IRIs)."""
     answer = lookup.engine.query(describe_query(iri))
     graph = Graph().parse(data=answer.serialize(_BY_NAME["ntriples"]).decode("utf-8"), format="nt")
-    for prefix, namespace in lookup.namespaces():
+    for prefix, namespace in lookup.prefixes.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph.serialize(format="turtle", encoding="utf-8")
 
@@ -103,6 +105,6 @@ def describe_query(iri: str) -> str:
     """What is said about the resource and what points to it, without the reasoner's self-sameAs."""
     return (
         f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{"
-        f" {{ <{iri}> ?p ?o FILTER(!(?p = <http://www.w3.org/2002/07/owl#sameAs> && ?o = <{iri}>)) }}"
+        f" {{ <{iri}> ?p ?o FILTER(!(?p = <{OWL.sameAs}> && ?o = <{iri}>)) }}"
         f" UNION {{ ?s ?q <{iri}> FILTER(?s != <{iri}>) }} }}"
     )
