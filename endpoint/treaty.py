@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask import render_template, request
 
 from . import charts
+from .last_change import read_last_change
 from .lookup import Lookup
 from .views import read_external_links, read_parts
 
@@ -66,6 +67,7 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         links=read_external_links(lookup, statements),
         chart_url=f"/charts/parties/{lookup.href(iri).strip('/')}.svg",
         parts=read_parts(lookup, iri),
+        last_change=read_last_change(lookup, iri),
     )
 
 

@@ -92,3 +92,9 @@ def test_dcat_and_void_carry_version_time_and_hashes(client, build_dir):
     described = URIRef("http://localhost/.well-known/void#dataset")
     assert void.value(described, DCAT_VERSION) == Literal(found["version"])
     assert void.value(described, PROV.generatedAtTime) == Literal(found["built_at"], datatype=XSD.dateTime)
+
+
+def test_every_page_names_the_version_it_shows(client, build_dir):
+    html = client.get("/", headers={"Accept": "text/html"}).get_data(as_text=True)
+    footer = html[html.index("<footer>") :]
+    assert f'<a href="/download/">{manifest(build_dir)["version"]}</a>' in footer
