@@ -15,8 +15,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from budapest_kg.namespaces import ELI
 
-from . import versions
 from .lookup import Lookup, Node, current_lookup
+from .versions import version
 
 INCOMING_LIMIT = 200
 WEB_LINK = re.compile(r"^https?://\S+$")
@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(render_node, "node")
     app.add_template_global(href, "href")
     app.add_template_global(label, "label")
-    app.add_template_global(versions.version, "data_version")
+    app.add_template_global(version, "data_version")
     with app.app_context():
         current_lookup().preload()
 
