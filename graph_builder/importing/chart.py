@@ -8,9 +8,9 @@ Two layouts are read, both tables with one row per State under a header row:
 - today's coe.int page ("Chart of signatures and ratifications of Treaty 185"): "Status as of 03/12/2015";
   the same columns; flags printed as ``R.``, ``D.``...; sections "Members" / "Non-members of Council of Europe".
 
-In the Ratification column an accession is marked ``a``/``a.`` or "Accession". No mark for an acceptance
-or an approval was seen on the stored copies of the charts (their legends list a., s., su. and r. only),
-so an unmarked date is read as a consent of unknown kind, never as a ratification.
+In the Ratification column an accession is marked ``a``/``a.`` or "Accession". The stored copies of the charts
+seen while writing this show no mark for an acceptance or an approval, so an unmarked date is read as a
+consent of unknown kind, never taken for a ratification.
 Signatures "ad referendum" (r), signatures without reservation as to ratification (s) and successions (su)
 have no act in data/acts.csv: such rows are reported, not read. Every row that cannot be read is reported
 with its line and skipped; nothing is guessed.
