@@ -45,16 +45,21 @@ def acts() -> list[dict[str, str]]:
     return expected.rows("acts.csv")
 
 
-@pytest.fixture
-def project_copy(tmp_path) -> Path:
-    """A writable copy of the project's inputs (data/, ontology/, queries/) to break on purpose."""
+def copy_project(root: Path) -> Path:
+    """A writable copy of the project's inputs (data/, ontology/, queries/) under root."""
     for name, source in (
         ("data", resources.PACKAGED.data_dir),
         ("ontology", resources.PACKAGED.ontology_dir),
         ("queries", resources.PACKAGED.queries_dir),
     ):
-        shutil.copytree(source, tmp_path / name, ignore=shutil.ignore_patterns("curation", "__pycache__"))
-    return tmp_path
+        shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("curation", "__pycache__"))
+    return root
+
+
+@pytest.fixture
+def project_copy(tmp_path) -> Path:
+    """A writable copy of the project's inputs to break on purpose."""
+    return copy_project(tmp_path)
 
 
 def copy_inputs(root: Path) -> Inputs:

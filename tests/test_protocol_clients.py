@@ -15,7 +15,6 @@ from budapest_kg.namespaces import BKG, ID
 
 from . import expected as ex
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::RuntimeWarning")
 TREATY = ID["treaty/ets-185"]
 SELECT = f"PREFIX bkg: <{BKG}> SELECT ?iso WHERE {{ ?s bkg:isPartyTo <{TREATY}> ; bkg:iso3166Alpha3 ?iso }}"
 CONSTRUCT = (

@@ -22,8 +22,6 @@ from budapest_kg.namespaces import BKG, ID
 from . import expected as ex
 from .web import fetch
 
-# rdflib's own N-Quads and TriG parsers use its deprecated ConjunctiveGraph API internally.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PARTIES = f"""
 PREFIX bkg: <{BKG}>
