@@ -12,6 +12,8 @@ from rdflib.namespace import DCAT, RDF
 
 from budapest_kg import resources
 
+from .web import AppClient
+
 
 def fetch(site, path: str, accept: str | None = None) -> tuple[int, str, bytes]:
     answer = site.get(path, accept)
@@ -28,6 +30,12 @@ def named_graphs(dataset: Dataset) -> dict[URIRef, Graph]:
                 plain.add(triple)
             found[graph.identifier] = plain
     return found
+
+
+@pytest.fixture(scope="module")
+def client(apps) -> AppClient:
+    """One engine only: the downloads are written from build/'s files, never through the query engine."""
+    return AppClient(apps.app("oxigraph"))
 
 
 @pytest.fixture(scope="module")
