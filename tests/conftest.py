@@ -24,7 +24,6 @@ from budapest_kg import cli, resources
 from . import expected
 from .web import AppClient, LiveServer
 
-ROOT = Path(__file__).resolve().parent.parent
 ENGINES = ["oxigraph", "rdflib"]
 # The shared apps' time limit is not what their tests check (tests/test_limits.py does, with a query
 # that cannot finish): generous, so that a busy machine never turns an answer into a 503.

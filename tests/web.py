@@ -9,7 +9,6 @@ SPARQLStore), limits that need a server, and the browser; the test client elsewh
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -163,9 +162,3 @@ def fetch(
             return Response(answer.status, answer.headers, answer.read())
     except urllib.error.HTTPError as error:
         return Response(error.code, error.headers, error.read())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
