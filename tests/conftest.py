@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -59,6 +60,14 @@ def copy_project(root: Path) -> Path:
 def project_copy(tmp_path) -> Path:
     """A writable copy of the project's inputs to break on purpose."""
     return copy_project(tmp_path)
+
+
+def write_build(folder: Path, quads: list[str], manifest: dict | None = None) -> Path:
+    """A small build folder by hand: N-Quads lines and a manifest (for servers over made-up data)."""
+    folder.mkdir(parents=True)
+    (folder / resources.GRAPH_FILE).write_text("\n".join(quads) + "\n", encoding="utf-8")
+    (folder / resources.MANIFEST_FILE).write_text(json.dumps(manifest or {}), encoding="utf-8")
+    return folder
 
 
 def copy_inputs(root: Path) -> Inputs:

@@ -15,7 +15,7 @@ from budapest_kg.endpoint.config import Config
 from budapest_kg import resources
 
 from . import expected as ex
-from .conftest import GENEROUS_TIMEOUT, call_command, close_engine
+from .conftest import GENEROUS_TIMEOUT, call_command, close_engine, write_build
 from .web import AppClient, LiveServer
 
 QUERY = resources.PACKAGED.queries_dir / "federated" / "parties-wikidata-population.rq"
@@ -38,16 +38,13 @@ def population() -> dict[str, int]:
 
 @pytest.fixture(scope="module")
 def stand_in(tmp_path_factory, population):
-    folder = tmp_path_factory.mktemp("wikidata") / "build"
-    folder.mkdir()
     graph = "<http://stand-in.test/graph>"
     lines = []
     for iso, people in population.items():
         item = f"<{STAND_IN}{iso}>"
         lines.append(f'{item} <{WDT}P298> "{iso}" {graph} .')
         lines.append(f'{item} <{WDT}P1082> "{people}"^^<http://www.w3.org/2001/XMLSchema#integer> {graph} .')
-    (folder / "graph.nq").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder / "manifest.json").write_text("{}", encoding="utf-8")
+    folder = write_build(tmp_path_factory.mktemp("wikidata") / "build", lines)
     app = create_app(Config.load(build_dir=folder, workers=0))
     with LiveServer(app) as server:  # a real socket: the endpoint under test calls it over HTTP
         yield server

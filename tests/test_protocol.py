@@ -7,32 +7,20 @@ three small graphs. Nothing outside this repository is read.
 from __future__ import annotations
 
 import hashlib
-import json
 import xml.etree.ElementTree as ET
 
 import pytest
 from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.config import Config
 
-from budapest_kg import resources
-
-from .conftest import GENEROUS_TIMEOUT, close_engine
+from .conftest import GENEROUS_TIMEOUT, close_engine, write_build
 from .w3c_protocol import G1, QUERY_CASES, RESULT_TYPES, UPDATE_CASES, Case, quads
 from .web import LiveServer, Response, query_string
 
 
-def write_suite_build(folder):
-    """A build folder holding the suite's three graphs, and a manifest counting their triples."""
-    folder.mkdir(parents=True)
-    lines = quads()
-    (folder / resources.GRAPH_FILE).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (folder / resources.MANIFEST_FILE).write_text(json.dumps({"triples": len(lines)}), encoding="utf-8")
-    return folder
-
-
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
 def suite_server(request, tmp_path_factory):
-    folder = write_suite_build(tmp_path_factory.mktemp("w3c") / "build")
+    folder = write_build(tmp_path_factory.mktemp("w3c") / "build", quads(), {"triples": len(quads())})
     app = create_app(Config.load(build_dir=folder, engine=request.param, workers=1, timeout=GENEROUS_TIMEOUT))
     with LiveServer(app) as server:
         yield server
