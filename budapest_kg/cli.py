@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
 import waitress
 
-from . import namespaces, resources
+from . import namespaces, publish, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
 from .endpoint import create_app
 from .endpoint.config import Config, ConfigError
@@ -101,6 +102,35 @@ def cmd_serve(args: argparse.Namespace) -> int:
     engine = app.extensions["bkg_engine"]
     say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    build_dir = resources.build_dir(args.build_dir)
+    query_url = args.query_url or publish.default_query_url(args.url)
+    if not query_url:
+        say(f"error: {args.url} is not a graph-store address this command knows; give the query address (--query-url)")
+        return EXIT_USAGE
+    if (build_dir / resources.GRAPH_FILE).is_file() and is_stale(build_dir, inputs_of(args)):
+        say(f"warning: {build_dir} is older than its inputs or code; publishing it as it is (run build first)")
+    target = publish.Target(
+        store_url=args.url,
+        query_url=query_url,
+        user=args.user or os.environ.get(publish.USER_ENV),
+        password=args.password if args.password is not None else os.environ.get(publish.PASSWORD_ENV),
+        auth=args.auth,
+        timeout=args.timeout,
+    )
+    say(f"publishing {build_dir} to {args.url}")
+    try:
+        result = publish.publish(build_dir, target, report=say)
+    except publish.PublishError as exc:
+        say(f"error: {exc}")
+        return EXIT_FAILED
+    say(
+        f"published {len(result.graphs)} graphs, {result.triples} triples, to {args.url}; "
+        f"each graph's triple count checked at {query_url}"
+    )
     return EXIT_OK
 
 
@@ -232,6 +262,24 @@ def parser() -> argparse.ArgumentParser:
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("publish", help="load the build into a SPARQL Graph Store (PUT per graph), then check it")
+    p.add_argument("url", help="the server's Graph Store Protocol address, e.g. http://host:7878/store")
+    p.add_argument(
+        "--query-url", default=None,
+        help="its SPARQL query address, for the check (default: known from the store address for Oxigraph, "
+        "Virtuoso, Fuseki, GraphDB, Neptune)",
+    )  # fmt: skip
+    p.add_argument("--user", default=None, help=f"user name (default: ${publish.USER_ENV})")
+    p.add_argument("--password", default=None, help=f"password (default: ${publish.PASSWORD_ENV}; prefer it)")
+    p.add_argument(
+        "--auth", default="auto", choices=publish.AUTH_SCHEMES,
+        help="HTTP authentication: whatever the server asks for (default), basic or digest",
+    )  # fmt: skip
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default: %(default)s)")
+    add_build_dir(p)
+    add_source(p)
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("query", help="run a SPARQL query against the built graph, without a server")
     source = p.add_mutually_exclusive_group(required=True)

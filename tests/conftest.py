@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +14,10 @@ from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.config import Config
 from budapest_kg.graph_builder.build import Inputs, build
 
-from budapest_kg import resources
+from budapest_kg import publish, resources
+
+from . import servers
+from .servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,12 +47,6 @@ def project_copy(tmp_path) -> Path:
 
 def copy_inputs(root: Path) -> Inputs:
     return Inputs(data_dir=root / "data", ontology_dir=root / "ontology", checks_dir=root / "queries" / "checks")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class LiveServer:
@@ -91,4 +87,21 @@ def live_server(request, build_dir) -> Iterator[LiveServer]:
     """A running endpoint over the session's build, once per engine."""
     app = create_app(Config.load(build_dir=build_dir, engine=request.param))
     with LiveServer(app) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(build_dir, tmp_path_factory) -> Iterator[servers.Server]:
+    """`oxigraph serve` (PyPI) on a loopback port, with the session's build published into it."""
+    with servers.oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        publish.publish(build_dir, publish.Target(server.store_url, server.query_url))
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(build_dir, tmp_path_factory) -> Iterator[servers.Virtuoso]:
+    """Virtuoso Open Source (Debian) on loopback ports, with the session's build published into it."""
+    with servers.virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        target = publish.Target(server.store_url, server.query_url, server.user, server.password)
+        publish.publish(build_dir, target)
         yield server
