@@ -14,9 +14,9 @@ from . import namespaces, publish, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
 from .endpoint import create_app
 from .endpoint.config import Config, ConfigError
-from .endpoint.engine import QueryError, RemoteFailure, ServiceRefused, UpdateRefused, open_engine
-from .endpoint.health import ManifestError
-from .endpoint.limits import EngineFailure
+from .endpoint.engine import open_engine
+from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRefused, UpdateRefused
+from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .graph_builder.build import Inputs, build, is_stale, make_graphs
 from .graph_builder.checks import CheckError

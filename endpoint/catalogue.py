@@ -8,42 +8,16 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, current_app, request, url_for
+from flask import Blueprint, Response, request, url_for
 from markupsafe import escape
 
-from budapest_kg import resources
-from budapest_kg.catalogue import NamedQuery, ParameterError, UnknownQuery, find_query, read_catalogue
-from budapest_kg.namespaces import BKG
+from budapest_kg.catalogue import ParameterError, UnknownQuery, find_query
 
-from . import sparql
 from .errors import bad_request, not_acceptable, not_found
-from .negotiation import RESULT_FORMATS
-from .sparql import respond
+from .runner import bind_named, catalogue, respond, run_query
 
 bp = Blueprint("catalogue", __name__)
 RESERVED = ("format",)
-STATE_CODES = f"SELECT DISTINCT ?code WHERE {{ ?state <{BKG.iso3166Alpha3}> ?code }}"
-
-
-@bp.record_once
-def load(state) -> None:
-    """Read the catalogue when the app starts, so a broken query file fails fast, not on a request."""
-    state.app.extensions["bkg_catalogue"] = read_catalogue(resources.source_tree().queries_dir)
-
-
-def catalogue() -> dict[str, NamedQuery]:
-    return current_app.extensions["bkg_catalogue"]
-
-
-def known_states() -> frozenset[str]:
-    """The ISO codes of the States in the graph, asked of the engine once."""
-    cached = current_app.extensions.get("bkg_state_codes")
-    if cached is None:
-        answer = current_app.extensions["bkg_engine"].query(STATE_CODES)
-        rows = json.loads(answer.serialize(RESULT_FORMATS[0]))["results"]["bindings"]
-        cached = frozenset(row["code"]["value"] for row in rows)
-        current_app.extensions["bkg_state_codes"] = cached
-    return cached
 
 
 @bp.get("/queries")
@@ -83,12 +57,10 @@ def run(name: str) -> Response:
             raise bad_request(f"parameter {key!r} is given {len(given)} times; give it once")
         values[key] = given[0]
     try:
-        text = query.bind(values, known_states())
+        text = bind_named(query, values)
     except ParameterError as exc:
         raise bad_request(str(exc)) from exc
-    # The SPARQL view's runner maps every refusal and limit (SERVICE allow-list, time, size) to its HTTP error.
-    answer = sparql.run(text, None, None)
-    return respond(answer, request.args.get("format"))
+    return respond(run_query(text), request.args.get("format"))
 
 
 def render_index(described: list[dict]) -> str:

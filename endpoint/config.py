@@ -8,7 +8,7 @@ from pathlib import Path
 
 from budapest_kg import namespaces
 
-from .engine import ENGINES
+from .local import ENGINES
 
 
 class ConfigError(ValueError):

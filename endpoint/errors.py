@@ -1,12 +1,32 @@
-"""HTTP errors: one small constructor per status, one place that turns them into responses."""
+"""HTTP errors: one small constructor per status, one table from engine faults to them, one place
+that turns them into responses.
+
+A client fault is a 4xx with its reason. Anything else is internal: a 500 whose body names a trace id
+and whose traceback is logged under that id; the body never holds a trace.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
+import secrets
+from collections.abc import Callable
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, has_request_context, request
 from werkzeug.exceptions import HTTPException
+
+from .faults import (
+    EngineBusy,
+    EngineFailure,
+    EngineFault,
+    QueryError,
+    QueryTimeout,
+    RemoteFailure,
+    ResultTooLarge,
+    ServiceRefused,
+    UnknownGraph,
+    UpdateRefused,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +71,12 @@ def result_too_large(detail: str, limit: int) -> HttpError:
     return HttpError(413, "Result Too Large", detail, {"X-Max-Result-Bytes": str(limit)})
 
 
-def internal_error(detail: str) -> HttpError:
-    return HttpError(500, "Internal Server Error", detail)
+def internal_error(cause: BaseException | None = None) -> HttpError:
+    """500 naming a fresh trace id; the cause and its traceback are logged under that id."""
+    trace = secrets.token_hex(6)
+    where = f" while serving {request.method} {request.path}" if has_request_context() else ""
+    log.error("internal error, trace id %s%s", trace, where, exc_info=cause)
+    return HttpError(500, "Internal Server Error", f"internal error, trace id {trace}", {"X-Trace-Id": trace})
 
 
 def bad_gateway(detail: str) -> HttpError:
@@ -67,9 +91,35 @@ def service_unavailable(detail: str) -> HttpError:
     return HttpError(503, "Service Unavailable", detail, {"Retry-After": "1"})
 
 
+def result_limit() -> int:
+    return current_app.extensions["bkg_config"].max_result_bytes
+
+
+# Each engine fault and the HTTP error that explains it; a subclass is looked up before its base.
+FAULTS: dict[type[EngineFault], Callable[[EngineFault], HttpError]] = {
+    UpdateRefused: lambda exc: forbidden(str(exc)),
+    ServiceRefused: lambda exc: forbidden(str(exc)),
+    UnknownGraph: lambda exc: bad_request(str(exc)),
+    QueryError: lambda exc: bad_request(f"malformed query: {exc}"),
+    QueryTimeout: lambda exc: service_unavailable(str(exc)),
+    EngineBusy: lambda exc: service_unavailable(str(exc)),
+    ResultTooLarge: lambda exc: result_too_large(str(exc), result_limit()),
+    RemoteFailure: lambda exc: bad_gateway(f"a SERVICE endpoint failed: {exc}"),
+    EngineFailure: internal_error,
+}
+
+
+def for_fault(exc: EngineFault) -> HttpError:
+    """The HTTP error for an engine fault (most specific class first); internal when none is listed."""
+    for cls in type(exc).__mro__:
+        if cls in FAULTS:
+            return FAULTS[cls](exc)
+    return internal_error(exc)
+
+
 def render(error: HttpError) -> Response:
     """JSON for clients that prefer it, plain text otherwise; a 5xx is logged with its reason."""
-    if error.status >= 500:
+    if error.status > 500:  # a 500 is logged, with its traceback, by internal_error
         log.error("%s %s -> %d: %s", request.method, request.path, error.status, error.detail)
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"], "text/plain")
     if best == "application/json":
@@ -84,14 +134,15 @@ def render(error: HttpError) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(HttpError, render)
+    app.register_error_handler(EngineFault, lambda exc: render(for_fault(exc)))
+    app.register_error_handler(HTTPException, render_werkzeug)
+    app.register_error_handler(Exception, lambda exc: render(internal_error(exc)))
 
-    @app.errorhandler(HTTPException)
-    def _werkzeug(exc: HTTPException):  # routing errors: 404, 405, 413 raised by werkzeug itself
-        headers = dict(exc.get_headers()) if exc.code == 405 else {}
-        headers.pop("Content-Type", None)
-        return render(HttpError(exc.code or 500, exc.name, exc.description or exc.name, headers))
 
-    @app.errorhandler(Exception)
-    def _unexpected(exc: Exception):
-        log.exception("internal error while serving %s %s", request.method, request.path)
-        return render(HttpError(500, "Internal Server Error", "the server failed; the cause is logged"))
+def render_werkzeug(exc: HTTPException) -> Response:
+    """Routing errors werkzeug raises itself (404, 405, 413) in the same shape as ours."""
+    if (exc.code or 500) >= 500:
+        return render(internal_error(getattr(exc, "original_exception", None) or exc))
+    headers = dict(exc.get_headers()) if exc.code == 405 else {}
+    headers.pop("Content-Type", None)
+    return render(HttpError(exc.code, exc.name, exc.description or exc.name, headers))

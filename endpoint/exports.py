@@ -11,42 +11,26 @@ build is read-only while the server runs.
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 from flask import Blueprint, Response, current_app, request
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+from rdflib.namespace import DCAT
 
 from budapest_kg import resources
-from budapest_kg.namespaces import BASE, PREFIXES, bind_prefixes
 
+from .base import build_base
+from .descriptions import DOWNLOADS, STEM, describe_downloads
 from .errors import not_found
 from .negotiation import GRAPH_FORMATS, choose_format
 
 bp = Blueprint("exports", __name__)
-DATASET = URIRef(BASE + "dataset")
-STEM = "budapest-kg"
-
-
-@dataclass(frozen=True)
-class Download:
-    suffix: str
-    media_type: str
-    title: str
-
-
-DOWNLOADS = (
-    Download("nq", "application/n-quads", "The whole graph, every named graph (N-Quads)"),
-    Download("jsonld", "application/ld+json", "The whole graph, every named graph (JSON-LD with a context)"),
-    Download("ttl", "text/turtle", "The union of the named graphs (Turtle)"),
-)
 _lock = threading.Lock()
 
 
 def context() -> dict[str, str]:
-    """The JSON-LD context: the project's prefixes."""
-    return {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    """The JSON-LD context: the project's prefixes, under the build's base."""
+    return build_base().prefixes()
 
 
 def make_file(suffix: str) -> bytes:
@@ -57,22 +41,24 @@ def make_file(suffix: str) -> bytes:
     source = current_app.extensions["bkg_config"].build_dir / resources.GRAPH_FILE
     with _lock:
         if suffix not in cache:
-            if suffix == "nq":
-                cache[suffix] = source.read_bytes()
-            else:
-                dataset = Dataset()
-                dataset.parse(source, format="nquads")
-                if suffix == "jsonld":
-                    cache[suffix] = dataset.serialize(format="json-ld", context=context(), encoding="utf-8")
-                else:
-                    union = Graph()
-                    bind_prefixes(union)
-                    for graph in dataset.graphs():
-                        if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
-                            for triple in graph:
-                                union.add(triple)
-                    cache[suffix] = union.serialize(format="turtle", encoding="utf-8")
+            cache[suffix] = source.read_bytes() if suffix == "nq" else convert(source, suffix)
     return cache[suffix]
+
+
+def convert(source, suffix: str) -> bytes:
+    """The N-Quads build as JSON-LD (every named graph) or Turtle (their union)."""
+    dataset = Dataset()
+    dataset.parse(source, format="nquads")
+    if suffix == "jsonld":
+        return dataset.serialize(format="json-ld", context=context(), encoding="utf-8")
+    union = Graph()
+    for prefix, namespace in context().items():
+        union.bind(prefix, namespace, override=True)
+    for graph in dataset.graphs():
+        if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+            for triple in graph:
+                union.add(triple)
+    return union.serialize(format="turtle", encoding="utf-8")
 
 
 @bp.get(f"/download/{STEM}.<suffix>")
@@ -88,36 +74,10 @@ def download(suffix: str) -> Response:
     return response
 
 
-def describe(root: str) -> Graph:
-    """DCAT: the dataset and one distribution per download, with absolute addresses under root."""
-    graph = Graph()
-    bind_prefixes(graph)
-    graph.bind("dcat", DCAT)
-    graph.add((DATASET, RDF.type, DCAT.Dataset))
-    title = "budapest-kg: the Convention on Cybercrime and its protocols"
-    graph.add((DATASET, DCTERMS.title, Literal(title, lang="en")))
-    manifest = current_app.extensions.get("bkg_manifest") or {}
-    if manifest.get("built_at"):
-        graph.add((DATASET, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
-    for d in DOWNLOADS:
-        url = URIRef(f"{root}download/{STEM}.{d.suffix}")
-        distribution = URIRef(f"{BASE}dataset/distribution/{d.suffix}")
-        graph.add((DATASET, DCAT.distribution, distribution))
-        graph.add((distribution, RDF.type, DCAT.Distribution))
-        graph.add((distribution, DCTERMS.title, Literal(d.title, lang="en")))
-        graph.add((distribution, DCAT.downloadURL, url))
-        graph.add((distribution, DCAT.accessURL, url))
-        graph.add(
-            (distribution, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{d.media_type}"))
-        )
-        graph.add((distribution, DCTERMS["format"], Literal(d.media_type)))
-    return graph
-
-
 @bp.get("/download/")
 def catalogue() -> Response:
     fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    graph = describe(request.url_root)
+    graph = describe_downloads(request.url_root)
     if fmt.name == "jsonld":
         body = graph.serialize(format="json-ld", context={**context(), "dcat": str(DCAT)}, encoding="utf-8")
     elif fmt.name in ("nquads", "trig"):

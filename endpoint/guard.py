@@ -9,28 +9,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from pyparsing.exceptions import ParseBaseException
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Variable
 
-UPDATE_REFUSAL = "SPARQL Update is not accepted: this graph is read-only and changes only through the build"
+from .faults import UPDATE_REFUSAL, QueryError, ServiceRefused, UnknownGraph, UpdateRefused
 
-
-class QueryError(Exception):
-    """The query is malformed or cannot be run; the message says why (the parser's words)."""
-
-
-class UnknownGraph(QueryError):
-    """A dataset IRI names a graph this store does not hold."""
-
-
-class UpdateRefused(Exception):
-    """The text is a SPARQL Update: the graph changes only through the build."""
-
-
-class ServiceRefused(Exception):
-    """SERVICE names an endpoint that is not on the allow-list."""
+# What rdflib raises for text that is not a valid query: pyparsing's errors for the grammar, ValueError
+# for a bad escape, and a bare Exception from the algebra for an undeclared prefix. Anything else is
+# a fault of ours or rdflib's, and is left to propagate (500 with a trace id, not a 400).
+SYNTAX_ERRORS = (ParseBaseException, ValueError)
 
 
 def check_dataset(default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None, held: set[str]) -> None:
@@ -49,11 +40,7 @@ def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
     """
     if not mentions_dataset_or_service(sparql):
         return
-    try:
-        algebra = translateQuery(parseQuery(sparql)).algebra
-    except Exception as exc:
-        refuse_update(sparql)
-        raise QueryError(str(exc)) from exc
+    algebra = parse_query(sparql).algebra
     for clause in algebra.get("datasetClause") or ():
         for key, keyword in (("default", "FROM"), ("named", "FROM NAMED")):
             name = dict.get(clause, key)  # CompValue.get raises for a missing key
@@ -96,9 +83,22 @@ def refuse_update(sparql: str) -> None:
         return
     try:
         parseUpdate(sparql)
-    except Exception:  # noqa: BLE001 - neither query nor update: the caller reports the syntax error
+    except SYNTAX_ERRORS:  # neither query nor update: the caller reports the syntax error
         return
     raise UpdateRefused(UPDATE_REFUSAL)
+
+
+def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | None = None) -> Query:
+    """rdflib's algebra for the query; UpdateRefused for an update, QueryError for any other invalid text."""
+    try:
+        return translateQuery(parseQuery(sparql), base=base_iri, initNs=namespaces)
+    except SYNTAX_ERRORS as exc:
+        refuse_update(sparql)
+        raise QueryError(str(exc)) from exc
+    except Exception as exc:
+        if type(exc) is not Exception:  # rdflib's algebra says "Unknown namespace prefix" with a bare Exception
+            raise
+        raise QueryError(str(exc)) from exc
 
 
 def services(node) -> Iterator:

@@ -1,24 +1,10 @@
-"""The endpoint's limits on a query's answer and time, and the errors that announce them."""
+"""The endpoint's limit on a query's answer: a buffer that refuses to grow past it."""
 
 from __future__ import annotations
 
 import io
 
-
-class QueryTimeout(Exception):
-    """The query ran past the time limit and was stopped."""
-
-
-class EngineBusy(Exception):
-    """No query worker became free in time."""
-
-
-class EngineFailure(Exception):
-    """A query worker failed while answering; it has been replaced."""
-
-
-class ResultTooLarge(Exception):
-    """The serialised answer is larger than the configured limit; nothing is sent rather than a cut answer."""
+from .faults import ResultTooLarge
 
 
 def too_large(limit: int) -> ResultTooLarge:

@@ -14,12 +14,11 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from flask import current_app
+from rdflib.namespace import OWL
 
+from .base import BuildBase
 from .negotiation import RESULT_FORMATS
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
 # IRI characters safe to put between <> in a query: no spaces, quotes, braces or angle brackets.
 CACHE_SIZE = 4096  # query answers kept; at today's size a few MB at most
 SAFE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]*$")
@@ -48,7 +47,9 @@ class Lookup:
     def __init__(self, engine, base: str):
         self.engine = engine
         self.base = base
-        self.vocab = base + "ontology#"
+        self.names = BuildBase(base)
+        self.bkg = self.names.bkg
+        self.prefixes = self.names.prefixes()
         self.cache: OrderedDict[str, bytes] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -80,7 +81,7 @@ class Lookup:
 
     def prologue(self, body: str) -> str:
         """PREFIX lines for the prefixes the body uses (fewer lines parse faster)."""
-        return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in self.namespaces() if f"{name}:" in body)
+        return "".join(f"PREFIX {name}: <{ns}>\n" for name, ns in self.prefixes.items() if f"{name}:" in body)
 
     @cached_property
     def labels(self) -> dict[str, str]:
@@ -121,18 +122,16 @@ class Lookup:
     def most_specific(self, classes: set[str]) -> list[str]:
         """The classes that no other class in the set specialises, in a stable order."""
         keep = [c for c in classes if not any(c in self.superclasses.get(o, ()) for o in classes if o != c)]
-        return sorted(c for c in keep if c != OWL + "Thing")
+        return sorted(c for c in keep if c != str(OWL.Thing))
 
     def href(self, iri: str) -> str:
         """Where a person opens an IRI: its local page when it is under the base, else the IRI itself."""
-        if iri.startswith(self.base + "id/"):
+        if iri.startswith((self.names.id, self.names.graph)):
             return "/" + iri[len(self.base) :]
-        if iri.startswith(self.vocab) and len(iri) > len(self.vocab):
-            return "/term/" + iri[len(self.vocab) :]
-        if iri == self.base + "ontology":
+        if iri.startswith(self.bkg) and len(iri) > len(self.bkg):
+            return "/term/" + iri[len(self.bkg) :]
+        if iri == str(self.names.ontology):
             return "/ontology"
-        if iri.startswith(self.base + "graph/"):
-            return "/" + iri[len(self.base) :]
         return iri
 
     def is_local(self, iri: str) -> bool:
@@ -143,27 +142,10 @@ class Lookup:
 
     def compact(self, iri: str) -> str:
         """A readable short name for an unlabelled IRI: its prefixed name or its last segment."""
-        for prefix, namespace in self.namespaces():
+        for prefix, namespace in self.prefixes.items():
             if iri.startswith(namespace) and len(iri) > len(namespace):
                 return f"{prefix}:{iri[len(namespace) :]}"
         return iri
-
-    def namespaces(self) -> list[tuple[str, str]]:
-        return [
-            ("bkg", self.vocab),
-            ("id", self.base + "id/"),
-            ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-            ("rdfs", RDFS),
-            ("owl", OWL),
-            ("skos", "http://www.w3.org/2004/02/skos/core#"),
-            ("eli", "http://data.europa.eu/eli/ontology#"),
-            ("schema", "https://schema.org/"),
-            ("org", "http://www.w3.org/ns/org#"),
-            ("dcterms", "http://purl.org/dc/terms/"),
-            ("prov", "http://www.w3.org/ns/prov#"),
-            ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-            ("vann", "http://purl.org/vocab/vann/"),
-        ]
 
 
 def read_rows(json_bytes: bytes) -> list[dict[str, Node]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, request
 from rdflib import Graph
+from rdflib.namespace import OWL
 
 from . import pages
 from .errors import not_found
@@ -41,7 +42,7 @@ def named_graph(name: str) -> Response:
     stem, dot, extension = name.rpartition(".")
     if dot and extension in EXTENSIONS:
         name = stem
-    iri = lookup.base + "graph/" + name
+    iri = lookup.names.graph + name
     if iri not in lookup.engine.graph_names():
         raise not_found(f"no named graph <{iri}> in this build")
     override = request.args.get("format") or (EXTENSIONS[extension] if dot and extension in EXTENSIONS else None)
@@ -94,7 +95,7 @@ def readable_turtle(lookup, iri: str) -> bytes:
     """Turtle with the project's prefixes declared, for people reading it (the engine writes full IRIs)."""
     answer = lookup.engine.query(describe_query(iri))
     graph = Graph().parse(data=answer.serialize(_BY_NAME["ntriples"]).decode("utf-8"), format="nt")
-    for prefix, namespace in lookup.namespaces():
+    for prefix, namespace in lookup.prefixes.items():
         graph.bind(prefix, namespace, override=True, replace=True)
     return graph.serialize(format="turtle", encoding="utf-8")
 
@@ -103,6 +104,6 @@ def describe_query(iri: str) -> str:
     """What is said about the resource and what points to it, without the reasoner's self-sameAs."""
     return (
         f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> }} WHERE {{"
-        f" {{ <{iri}> ?p ?o FILTER(!(?p = <http://www.w3.org/2002/07/owl#sameAs> && ?o = <{iri}>)) }}"
+        f" {{ <{iri}> ?p ?o FILTER(!(?p = <{OWL.sameAs}> && ?o = <{iri}>)) }}"
         f" UNION {{ ?s ?q <{iri}> FILTER(?s != <{iri}>) }} }}"
     )

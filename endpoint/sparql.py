@@ -6,32 +6,10 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, current_app, request
 
-from . import service
-from .engine import (
-    Answer,
-    EngineBusy,
-    EngineFailure,
-    QueryError,
-    QueryTimeout,
-    RemoteFailure,
-    ResultTooLarge,
-    ServiceRefused,
-    UnknownGraph,
-    UpdateRefused,
-)
-from .errors import (
-    bad_gateway,
-    bad_request,
-    forbidden,
-    internal_error,
-    method_not_allowed,
-    payload_too_large,
-    result_too_large,
-    service_unavailable,
-    unsupported_media_type,
-)
-from .guard import UPDATE_REFUSAL
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
+from . import descriptions
+from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
+from .faults import UPDATE_REFUSAL
+from .runner import respond, run_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -54,35 +32,12 @@ def sparql() -> Response:
     queries = params.get("query", [])
     if not queries:
         if request.method in ("GET", "HEAD"):
-            return service.describe_service()
+            return descriptions.send(descriptions.describe_service())
         raise bad_request("missing 'query' parameter")
     if len(queries) > 1:
         raise bad_request(f"{len(queries)} 'query' parameters; send exactly one")
-    answer = run(queries[0], params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
+    answer = run_query(queries[0], params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
     return respond(answer, (params.get("format") or [None])[-1])
-
-
-def run(query: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> Answer:
-    """Ask the engine; turn each refusal and limit into the HTTP error that explains it."""
-    engine = current_app.extensions["bkg_engine"]
-    config = current_app.extensions["bkg_config"]
-    try:
-        # Relative IRIs in a query resolve against the endpoint itself (the protocol allows this base).
-        return engine.query(query, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=request.base_url)
-    except (UpdateRefused, ServiceRefused) as exc:
-        raise forbidden(str(exc)) from exc
-    except UnknownGraph as exc:
-        raise bad_request(str(exc)) from exc
-    except QueryError as exc:
-        raise bad_request(f"malformed query: {exc}") from exc
-    except (QueryTimeout, EngineBusy) as exc:
-        raise service_unavailable(str(exc)) from exc
-    except ResultTooLarge as exc:
-        raise result_too_large(str(exc), config.max_result_bytes) from exc
-    except RemoteFailure as exc:
-        raise bad_gateway(f"a SERVICE endpoint failed: {exc}") from exc
-    except EngineFailure as exc:
-        raise internal_error(str(exc)) from exc
 
 
 def read_protocol_request() -> dict[str, list[str]]:
@@ -115,16 +70,6 @@ def read_protocol_request() -> dict[str, list[str]]:
             "use application/x-www-form-urlencoded or application/sparql-query"
         )
     return params
-
-
-def respond(answer: Answer, override: str | None) -> Response:
-    formats = GRAPH_FORMATS if answer.kind == "graph" else RESULT_FORMATS
-    fmt = choose_format(formats, request.accept_mimetypes, override)
-    response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/json")):
-        response.charset = "utf-8"
-    response.vary.add("Accept")
-    return response
 
 
 @bp.after_request

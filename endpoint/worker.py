@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import queue
 import signal
 import socket
@@ -19,8 +20,9 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from . import engine as engines
-from .limits import EngineBusy, EngineFailure, QueryTimeout
+from .answer import Answer
+from .faults import EngineBusy, EngineFailure, EngineFault, QueryTimeout
+from .local import open_local
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
@@ -51,7 +53,7 @@ class WorkerPool:
         self.timeout = timeout
         # forkserver: children fork from a clean, single-threaded process, never from the threaded server.
         self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload(["endpoint.engine", "endpoint.worker"])
+        self._context.set_forkserver_preload([__name__])
         self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout)
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -80,7 +82,7 @@ class WorkerPool:
         named_graphs: list[str] | None = None,
         base_iri: str | None = None,
         capped: bool = True,
-    ) -> engines.Answer:
+    ) -> Answer:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         try:
             worker = self._idle.get(timeout=self.timeout)
@@ -100,7 +102,7 @@ class WorkerPool:
             raise EngineFailure("the query worker failed while answering; it is being replaced") from exc
         self._idle.put(worker)
         if status == "ok":
-            return engines.Answer(*body)
+            return Answer(*body)
         raise body
 
     def close(self) -> None:
@@ -166,7 +168,7 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     try:
-        local = engines.open_local(name, Path(build_dir), allowlist, max_result_bytes)
+        local = open_local(name, Path(build_dir), allowlist, max_result_bytes)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
         return
@@ -184,18 +186,9 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
         conn.send(("ok", (answer.kind, answer.payload)))
 
 
-KNOWN = (
-    engines.QueryError,
-    engines.UpdateRefused,
-    engines.ServiceRefused,
-    engines.ResultTooLarge,
-    engines.RemoteFailure,
-)
-
-
 def portable(exc: Exception) -> Exception:
-    """The exception itself when the parent knows it; otherwise an EngineFailure naming it (and logged)."""
-    if isinstance(exc, KNOWN):
+    """The fault itself when it is one of ours; otherwise an EngineFailure naming it (its traceback logged here)."""
+    if isinstance(exc, EngineFault):
         return type(exc)(str(exc))
-    log.error("query failed in worker: %r", exc)
+    log.error("query failed in worker %d", os.getpid(), exc_info=exc)
     return EngineFailure(f"the engine failed: {type(exc).__name__}: {exc}")

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from budapest_kg.endpoint.engine import OxigraphEngine, RdflibEngine
+from budapest_kg.endpoint.local import OxigraphEngine, RdflibEngine
 from budapest_kg.endpoint.negotiation import RESULT_FORMATS
 
 from budapest_kg import resources

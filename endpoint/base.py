@@ -1,0 +1,52 @@
+"""The namespaces of the build being served, under the base it was minted with.
+
+A build records its base IRI in its manifest (create_app keeps it as ``extensions["bkg_base"]``);
+pages, VoID, DCAT and the Service Description all name things under that one base. The namespace
+terms are those of budapest_kg.namespaces, rebased: the same names, the build's IRIs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from rdflib import Namespace, URIRef
+
+from budapest_kg.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class BuildBase:
+    """The build's base IRI and the project namespaces under it."""
+
+    base: str
+
+    @property
+    def bkg(self) -> Namespace:
+        return Namespace(self.base + "ontology#")
+
+    @property
+    def id(self) -> Namespace:
+        return Namespace(self.base + "id/")
+
+    @property
+    def graph(self) -> Namespace:
+        return Namespace(self.base + "graph/")
+
+    @property
+    def ontology(self) -> URIRef:
+        return URIRef(self.base + "ontology")
+
+    @property
+    def dataset(self) -> URIRef:
+        return URIRef(self.base + "dataset")
+
+    def prefixes(self) -> dict[str, str]:
+        """budapest_kg.namespaces.PREFIXES with the project's own namespaces under this base."""
+        rebased = {"bkg": self.bkg, "id": self.id}
+        return {prefix: str(rebased.get(prefix, namespace)) for prefix, namespace in PREFIXES.items()}
+
+
+def build_base() -> BuildBase:
+    """The base of the build this application serves."""
+    return BuildBase(current_app.extensions["bkg_base"])

@@ -1,0 +1,231 @@
+"""What the endpoint says about itself: a SPARQL Service Description, VoID, and DCAT for the downloads.
+
+All are computed from the engine (graph sizes, classes, outgoing links) and name things under the
+build's recorded base, so they always describe the build that is being served.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from flask import Response, current_app, request
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
+
+from .base import build_base
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+VOID_PATH = "/.well-known/void"
+STEM = "budapest-kg"  # the downloads' file name
+TITLE = "budapest-kg: the Convention on Cybercrime and its Protocols"
+
+# The W3C format IRIs (https://www.w3.org/ns/formats/) of what negotiation.py can produce.
+FORMAT_IRIS = {
+    "json": FORMATS.SPARQL_Results_JSON,
+    "xml": FORMATS.SPARQL_Results_XML,
+    "csv": FORMATS.SPARQL_Results_CSV,
+    "tsv": FORMATS.SPARQL_Results_TSV,
+    "turtle": FORMATS.Turtle,
+    "ntriples": FORMATS["N-Triples"],
+    "rdfxml": FORMATS.RDF_XML,
+    "jsonld": FORMATS["JSON-LD"],
+    "nquads": FORMATS["N-Quads"],
+    "trig": FORMATS.TriG,
+}
+RDFLIB_FORMATS = {
+    "turtle": "turtle",
+    "ntriples": "nt",
+    "rdfxml": "xml",
+    "jsonld": "json-ld",
+    "nquads": "nquads",
+    "trig": "trig",
+}
+
+GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+CLASS_SIZES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+# Links: IRIs outside this dataset used as objects in the data (not the ontology, not rdf:type),
+# counted per predicate and target site (scheme and host), so the answer stays small as links grow.
+OUTGOING = """
+SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{
+  GRAPH ?g {{ ?s ?p ?o }}
+  FILTER(?g != <{ontology_graph}> && ?p != <{type}> && isIRI(?o) && !STRSTARTS(STR(?o), "{base}"))
+  BIND(REPLACE(STR(?o), "^([a-z][a-z0-9+.-]*://[^/?#]*).*$", "$1/", "i") AS ?space)
+}}
+GROUP BY ?p ?space"""
+
+
+@dataclass(frozen=True)
+class Download:
+    suffix: str
+    media_type: str
+    title: str
+
+
+DOWNLOADS = (
+    Download("nq", "application/n-quads", "The whole graph, every named graph (N-Quads)"),
+    Download("jsonld", "application/ld+json", "The whole graph, every named graph (JSON-LD with a context)"),
+    Download("ttl", "text/turtle", "The union of the named graphs (Turtle)"),
+)
+
+
+def describe_service() -> Graph:
+    """The Service Description of /sparql (request.base_url)."""
+    graph = new_graph()
+    config = current_app.extensions["bkg_config"]
+    service = BNode()
+    graph.add((service, RDF.type, SD.Service))
+    graph.add((service, SD.endpoint, URIRef(request.base_url)))
+    graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    graph.add((service, SD.feature, SD.UnionDefaultGraph))
+    if config.allowlist:
+        graph.add((service, SD.feature, SD.BasicFederatedQuery))
+    for fmt in RESULT_FORMATS + GRAPH_FORMATS:
+        graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.name]))
+    graph.add((service, RDFS.comment, Literal(describe_limits(config), lang="en")))
+    dataset = BNode()
+    graph.add((service, SD.defaultDataset, dataset))
+    graph.add((dataset, RDF.type, SD.Dataset))
+    graph.add((dataset, VOID.triples, Literal(len(current_app.extensions["bkg_engine"]), datatype=XSD.integer)))
+    graph.add((dataset, RDFS.seeAlso, URIRef(request.url_root.rstrip("/") + VOID_PATH)))
+    default = BNode()
+    graph.add((dataset, SD.defaultGraph, default))
+    graph.add((default, RDF.type, SD.Graph))
+    graph.add((default, RDFS.comment, Literal("the union of the named graphs", lang="en")))
+    for name, size in statistics()["graphs"].items():
+        named, described = BNode(), BNode()
+        graph.add((dataset, SD.namedGraph, named))
+        graph.add((named, RDF.type, SD.NamedGraph))
+        graph.add((named, SD.name, URIRef(name)))
+        graph.add((named, SD.graph, described))
+        graph.add((described, RDF.type, SD.Graph))
+        graph.add((described, VOID.triples, Literal(size, datatype=XSD.integer)))
+    return graph
+
+
+def describe_limits(config) -> str:
+    limits = f"read-only; answers larger than {config.max_result_bytes} bytes are refused with 413 (never truncated)"
+    if config.workers > 0:
+        limits += f"; a query is stopped after {config.timeout:g} s (503)"
+    if config.allowlist:
+        return limits + "; SERVICE only to " + " ".join(f"<{iri}>" for iri in sorted(config.allowlist))
+    return limits + "; SERVICE is refused (no endpoint is allow-listed)"
+
+
+def describe_void() -> Graph:
+    """VoID (at request.base_url): triples per named graph, classes and their sizes, links to other datasets."""
+    graph = new_graph()
+    stats = statistics()
+    names = build_base()
+    dataset = URIRef(request.base_url + "#dataset")
+    graph.add((dataset, RDF.type, VOID.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
+    graph.add((dataset, VOID.sparqlEndpoint, URIRef(request.url_root.rstrip("/") + "/sparql")))
+    graph.add((dataset, VOID.uriSpace, Literal(str(names.id))))
+    graph.add((dataset, VOID.vocabulary, URIRef(str(names.bkg))))
+    graph.add((dataset, VOID.triples, Literal(sum(stats["graphs"].values()), datatype=XSD.integer)))
+    # The downloads: VoID names each dump; their DCAT description comes along.
+    catalogue = describe_downloads(request.url_root)
+    graph.add((dataset, RDFS.seeAlso, names.dataset))
+    for url in sorted(catalogue.objects(None, DCAT.downloadURL)):
+        graph.add((dataset, VOID.dataDump, url))
+    for triple in catalogue:
+        graph.add(triple)
+    for name, size in stats["graphs"].items():
+        subset = URIRef(request.base_url + "#graph-" + name.rstrip("/").rsplit("/", 1)[-1])
+        graph.add((dataset, VOID.subset, subset))
+        graph.add((subset, RDF.type, VOID.Dataset))
+        graph.add((subset, SD.name, URIRef(name)))
+        graph.add((subset, VOID.triples, Literal(size, datatype=XSD.integer)))
+    for cls, count in stats["classes"].items():
+        partition = BNode()
+        graph.add((dataset, VOID.classPartition, partition))
+        graph.add((partition, VOID["class"], URIRef(cls)))
+        graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
+    add_linksets(graph, dataset, stats["links"])
+    return graph
+
+
+def add_linksets(graph: Graph, dataset: URIRef, links: dict) -> None:
+    for (predicate, space), count in links.items():
+        linkset, target = BNode(), BNode()
+        graph.add((dataset, VOID.subset, linkset))
+        graph.add((linkset, RDF.type, VOID.Linkset))
+        graph.add((linkset, VOID.subjectsTarget, dataset))
+        graph.add((linkset, VOID.objectsTarget, target))
+        graph.add((linkset, VOID.linkPredicate, URIRef(predicate)))
+        graph.add((linkset, VOID.triples, Literal(count, datatype=XSD.integer)))
+        graph.add((target, RDF.type, VOID.Dataset))
+        graph.add((target, VOID.uriSpace, Literal(space)))
+
+
+def describe_downloads(root: str) -> Graph:
+    """DCAT: the dataset and one distribution per download, with absolute addresses under root."""
+    graph = new_graph()
+    graph.bind("dcat", DCAT)
+    dataset = build_base().dataset
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.title, Literal(TITLE, lang="en")))
+    manifest = current_app.extensions.get("bkg_manifest") or {}
+    if manifest.get("built_at"):
+        graph.add((dataset, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+    for d in DOWNLOADS:
+        url = URIRef(f"{root}download/{STEM}.{d.suffix}")
+        distribution = URIRef(f"{dataset}/distribution/{d.suffix}")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        graph.add((distribution, DCTERMS.title, Literal(d.title, lang="en")))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add((distribution, DCAT.accessURL, url))
+        media = URIRef(f"https://www.iana.org/assignments/media-types/{d.media_type}")
+        graph.add((distribution, DCAT.mediaType, media))
+        graph.add((distribution, DCTERMS["format"], Literal(d.media_type)))
+    return graph
+
+
+def statistics() -> dict:
+    """Graph sizes, class sizes and link counts, asked of the engine once and kept with the app."""
+    cached = current_app.extensions.get("bkg_statistics")
+    if cached is not None:
+        return cached
+    engine = current_app.extensions["bkg_engine"]
+    names = build_base()
+    outgoing = OUTGOING.format(ontology_graph=names.graph.ontology, type=RDF.type, base=names.base)
+    graphs = {row["g"]: int(row["n"]) for row in rows(engine, GRAPH_SIZES)}
+    classes = {row["c"]: int(row["n"]) for row in rows(engine, CLASS_SIZES) if "c" in row}
+    links = {(row["p"], row["space"]): int(row["n"]) for row in rows(engine, outgoing)}
+    cached = {
+        "graphs": dict(sorted(graphs.items())),
+        "classes": dict(sorted(classes.items())),
+        "links": dict(sorted(links.items())),
+    }
+    current_app.extensions["bkg_statistics"] = cached
+    return cached
+
+
+def rows(engine, sparql: str) -> list[dict[str, str]]:
+    data = json.loads(engine.query(sparql).payload)
+    return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes (under the build's base) and the description vocabularies."""
+    graph = Graph()
+    for prefix, namespace in build_base().prefixes().items():
+        graph.bind(prefix, namespace, override=True)
+    graph.bind("sd", SD)
+    graph.bind("void", VOID)
+    graph.bind("formats", FORMATS)
+    return graph
+
+
+def send(graph: Graph) -> Response:
+    """The description in the RDF format the client asks for (Turtle by default)."""
+    fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
+    body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
+    response = Response(body, mimetype=fmt.media_type)
+    response.vary.add("Accept")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response

@@ -1,0 +1,172 @@
+"""The two query engines that run in this process, over the build loaded once.
+
+``oxigraph`` (default): pyoxigraph's in-process store. ``rdflib``: rdflib's SPARQL engine over an
+in-memory Dataset; the reference for semantics. Client faults become the exceptions of faults.py;
+anything else the engine raises is left to propagate as the internal fault it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+import rdflib.plugins.sparql
+from rdflib import Dataset, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
+
+from budapest_kg import resources
+
+from .answer import Answer, Kind
+from .faults import QueryError, RemoteFailure
+from .guard import check_dataset, check_query, parse_query, refuse_update
+from .limits import CappedBuffer, cap
+
+ENGINES = ("oxigraph", "rdflib")
+
+
+class LocalEngine:
+    """What both in-process engines share: the graphs they hold, their size and the limits they apply."""
+
+    name = ""
+
+    def __init__(self, graphs: Iterable[str], size: int, allowlist: Iterable[str], max_result_bytes: int | None):
+        self._graphs = sorted(graphs)
+        self._held = set(self._graphs)
+        self._size = size
+        self.allowlist = frozenset(allowlist)
+        self.max_result_bytes = max_result_bytes
+
+    def graph_names(self) -> list[str]:
+        return list(self._graphs)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def check(self, sparql: str, default_graphs: list[str] | None, named_graphs: list[str] | None) -> None:
+        """Refuse unknown dataset graphs, SERVICE off the allow-list and updates before the engine runs."""
+        check_dataset(default_graphs, named_graphs, self._held)
+        check_query(sparql, self._held, self.allowlist)
+
+
+class OxigraphEngine(LocalEngine):
+    """pyoxigraph Store in memory; the default graph is the union of the named graphs."""
+
+    name = "oxigraph"
+
+    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
+        self.store = ox.Store()
+        self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+        graphs = [g.value for g in self.store.named_graphs()]
+        super().__init__(graphs, len(self.store), allowlist, max_result_bytes)
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        capped: bool = True,
+    ) -> Answer:
+        self.check(sparql, default_graphs, named_graphs)
+        try:
+            result = self.store.query(sparql, **dataset_options(default_graphs, named_graphs), base_iri=base_iri)
+        except SyntaxError as exc:
+            refuse_update(sparql)
+            raise QueryError(str(exc)) from exc
+        except OSError as exc:  # a SERVICE call failed before the first solution
+            raise RemoteFailure(str(exc)) from exc
+        buffer = CappedBuffer(self.max_result_bytes if capped else None)
+        try:
+            if isinstance(result, ox.QueryTriples):
+                ox.serialize(result, buffer, format=ox.RdfFormat.N_TRIPLES)
+                return Answer("graph", buffer.getvalue())
+            result.serialize(buffer, format=ox.QueryResultsFormat.JSON)
+        except OSError as exc:  # solutions are lazy: a SERVICE call may fail while they are written
+            raise RemoteFailure(str(exc)) from exc
+        return Answer("boolean" if isinstance(result, ox.QueryBoolean) else "bindings", buffer.getvalue())
+
+
+def dataset_options(default_graphs: list[str] | None, named_graphs: list[str] | None) -> dict:
+    """pyoxigraph's dataset arguments: the union of the named graphs, or exactly the graphs the protocol names."""
+    if not (default_graphs or named_graphs):
+        return {"use_default_graph_as_union": True}
+    # A protocol dataset is exactly the graphs it names: an empty default graph (the store's own
+    # default graph holds nothing) or no named graphs when only the other parameter is given.
+    return {
+        "default_graph": [ox.NamedNode(g) for g in default_graphs or []] or ox.DefaultGraph(),
+        "named_graphs": [ox.NamedNode(g) for g in named_graphs or []],
+    }
+
+
+class RdflibEngine(LocalEngine):
+    """rdflib's SPARQL engine over a Dataset whose default graph is the union of the named graphs."""
+
+    name = "rdflib"
+
+    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
+        # rdflib would otherwise fetch every FROM <iri> over the network or from a file; here FROM only
+        # picks graphs the dataset holds (and guard.py has already refused the others).
+        rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+        self.dataset = Dataset(default_union=True)
+        self.dataset.parse(str(nquads), format="nquads")
+        graphs = [
+            str(g.identifier) for g in self.dataset.graphs() if g.identifier != DATASET_DEFAULT_GRAPH_ID and len(g)
+        ]
+        super().__init__(graphs, len(self.dataset), allowlist, max_result_bytes)
+
+    def query(
+        self,
+        sparql: str,
+        default_graphs: list[str] | None = None,
+        named_graphs: list[str] | None = None,
+        base_iri: str | None = None,
+        capped: bool = True,
+    ) -> Answer:
+        self.check(sparql, default_graphs, named_graphs)
+        # A malformed query is the client's fault; whatever fails after parsing is ours. The prefixes
+        # bound on the dataset stay usable undeclared, as when rdflib parses the text itself.
+        parsed = parse_query(sparql, base_iri, dict(self.dataset.namespaces()))
+        target = self.dataset
+        if default_graphs or named_graphs:
+            # A protocol dataset overrides the query's own FROM / FROM NAMED.
+            target = self.protocol_dataset(default_graphs or [], named_graphs or [])
+            parsed.algebra["datasetClause"] = None
+        try:
+            result = target.query(parsed)
+            if result.type in ("CONSTRUCT", "DESCRIBE"):
+                kind: Kind = "graph"
+                payload = result.graph.serialize(format="nt", encoding="utf-8")
+            else:
+                kind = "boolean" if result.type == "ASK" else "bindings"
+                payload = result.serialize(format="json")
+        except OSError as exc:  # urllib errors from an allow-listed SERVICE
+            raise RemoteFailure(str(exc)) from exc
+        payload = payload if isinstance(payload, bytes) else str(payload).encode()
+        return Answer(kind, cap(payload, self.max_result_bytes if capped else None))
+
+    def protocol_dataset(self, default_graphs: list[str], named_graphs: list[str]) -> Dataset:
+        """A Dataset holding exactly the graphs the protocol request names."""
+        target = Dataset(default_union=False)
+        for name in default_graphs:
+            for triple in self.dataset.graph(URIRef(name)):
+                target.add(triple)
+        for name in named_graphs:
+            graph = target.graph(URIRef(name))
+            for triple in self.dataset.graph(URIRef(name)):
+                graph.add(triple)
+        return target
+
+
+def open_local(
+    name: str, build_dir: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None
+) -> OxigraphEngine | RdflibEngine:
+    """Load the build in build_dir into the named engine, in this process."""
+    graph = build_dir / resources.GRAPH_FILE
+    if not graph.is_file():
+        raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
+    if name == "oxigraph":
+        return OxigraphEngine(graph, allowlist, max_result_bytes)
+    if name == "rdflib":
+        return RdflibEngine(graph, allowlist, max_result_bytes)
+    raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

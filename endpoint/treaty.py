@@ -1,0 +1,119 @@
+"""The treaty page: its Parties (sortable), States still to become Parties, signatories, events, structure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flask import render_template, request
+
+from . import charts
+from .lookup import Lookup
+from .views import read_external_links, read_parts
+
+PARTY_COLUMNS = {
+    "name": ("State", lambda p: p.name.casefold()),
+    "iso3": ("ISO code", lambda p: p.iso3),
+    "kind": ("Kind of consent", lambda p: p.kind),
+    "consent": ("Consent deposited", lambda p: p.consent_date or "9999"),
+    "in_force": ("In force from", lambda p: p.in_force or "9999"),
+    "member": ("Council of Europe member", lambda p: not p.member),
+}
+
+
+@dataclass
+class PartyRow:
+    iri: str
+    name: str
+    iso3: str
+    kind: str = ""
+    consent_date: str = ""
+    in_force: str = ""
+    signed: str = ""
+    member: bool = False
+    is_party: bool = False
+
+
+def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
+    rows = read_contracting_states(lookup, iri)
+    parties = [row for row in rows if row.is_party]
+    sort, descending = choose_sort(request.args.get("sort"), request.args.get("order"))
+    parties.sort(key=PARTY_COLUMNS[sort][1], reverse=descending)
+    contracting = {row.iri for row in rows}
+    signed = lookup.select(
+        f"SELECT ?s ?d WHERE {{ ?sig bkg:signatory ?s ; bkg:treaty <{iri}> OPTIONAL {{ ?sig bkg:date ?d }} }}"
+    )
+    events = lookup.select(
+        f"SELECT ?e ?k ?d ?place WHERE {{ ?e a bkg:TreatyLevelEvent ; bkg:treaty <{iri}> ; a ?k ."
+        " ?k rdfs:subClassOf bkg:TreatyLevelEvent FILTER(?k != bkg:TreatyLevelEvent)"
+        " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
+        " ORDER BY ?d"
+    )
+    return render_template(
+        "treaty.html",
+        **statements,
+        events=events,
+        parties=parties,
+        pending=[row for row in rows if not row.is_party],
+        signatories=sorted(
+            ({"iri": r["s"].value, "date": r.get("d", "")} for r in signed if r["s"].value not in contracting),
+            key=lambda s: lookup.label(s["iri"]).casefold(),
+        ),
+        columns=PARTY_COLUMNS,
+        sort=sort,
+        descending=descending,
+        chart=charts.parties_over_time(parties),
+        links=read_external_links(lookup, statements),
+        chart_url=f"/charts/parties/{lookup.href(iri).strip('/')}.svg",
+        parts=read_parts(lookup, iri),
+    )
+
+
+def choose_sort(sort: str | None, order: str | None) -> tuple[str, bool]:
+    return (sort if sort in PARTY_COLUMNS else "in_force"), order == "desc"
+
+
+def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
+    """Every State that consented to the treaty, with its consent, entry into force and signature.
+
+    Several small queries rather than one with many OPTIONALs: rdflib's engine takes seconds on that.
+    """
+    t = f"<{treaty}>"
+    by_state: dict[str, PartyRow] = {}
+    for row in lookup.select(
+        f"SELECT ?s ?iso ?member WHERE {{ ?s bkg:isContractingStateOf {t} OPTIONAL {{ ?s bkg:iso3166Alpha3 ?iso }}"
+        " OPTIONAL { ?s bkg:isCouncilOfEuropeMember ?member } }"
+    ):
+        iri = row["s"].value
+        party = by_state.setdefault(iri, PartyRow(iri, lookup.label(iri), str(row.get("iso", ""))))
+        party.member = party.member or str(row.get("member", "")) in ("true", "1")
+    for row in lookup.select(f"SELECT ?s WHERE {{ ?s bkg:isPartyTo {t} }}"):
+        if row["s"].value in by_state:
+            by_state[row["s"].value].is_party = True
+    read_consents(lookup, t, by_state)
+    for link, attribute in (("boundState", "in_force"), ("signatory", "signed")):
+        for row in lookup.select(f"SELECT ?s ?d WHERE {{ ?e bkg:{link} ?s ; bkg:treaty {t} ; bkg:date ?d }}"):
+            party = by_state.get(row["s"].value)
+            if party is not None and not getattr(party, attribute):
+                setattr(party, attribute, row["d"].value)
+    return list(by_state.values())
+
+
+def read_consents(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:
+    """Each State's date and most specific kind of consent to be bound (ratification, accession, ...)."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    consent = str(lookup.bkg.ConsentToBeBound)
+    for row in lookup.select(
+        f"SELECT ?s ?kind ?d WHERE {{ ?c bkg:consentingState ?s ; bkg:treaty {t} ; a ?kind"
+        " OPTIONAL { ?c bkg:date ?d } }"
+    ):
+        party = by_state.get(row["s"].value)
+        if party is None:
+            continue
+        party.consent_date = party.consent_date or str(row.get("d", ""))
+        kind = row["kind"].value
+        if kind == consent or consent in lookup.superclasses.get(kind, ()):
+            kinds[party.iri].add(kind)
+    for iri, party in by_state.items():
+        specific = lookup.most_specific(kinds[iri])
+        party.kind = lookup.label(specific[0]) if specific else ""

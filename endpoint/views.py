@@ -1,0 +1,207 @@
+"""What every page shares: RDF terms as HTML, the statements of a resource, its parts and its links.
+
+The page modules (home, treaty, state, article, pages, query_page) build on these; none of them
+imports another page module for its helpers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from flask import Flask
+from markupsafe import Markup, escape
+from rdflib.namespace import OWL, RDF, RDFS, SKOS
+
+from budapest_kg.namespaces import ELI
+
+from .lookup import Lookup, Node, current_lookup
+
+INCOMING_LIMIT = 200
+WEB_LINK = re.compile(r"^https?://\S+$")
+# Rows hold IRIs as plain strings, and an rdflib term never equals a str: compare with these.
+TYPE, SAME_AS, THING, IS_PART_OF = str(RDF.type), str(OWL.sameAs), str(OWL.Thing), str(ELI.is_part_of)
+LINK_PREDICATES = frozenset(str(p) for p in (SKOS.exactMatch, SKOS.closeMatch, RDFS.seeAlso, OWL.sameAs))
+LINK_KINDS = (
+    ("wikidata.org", "Wikidata"),
+    ("publications.europa.eu", "EU authority table"),
+    ("dbpedia.org", "DBpedia"),
+    ("geonames.org", "GeoNames"),
+    ("coe.int", "Council of Europe"),
+    ("europa.eu", "EUR-Lex / ELI"),
+)
+RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf")]
+
+
+def init_app(app: Flask) -> None:
+    """Register the template helpers and read labels, classes and terms in use before the first visit."""
+    app.add_template_filter(render_node, "node")
+    app.add_template_global(href, "href")
+    app.add_template_global(label, "label")
+    with app.app_context():
+        current_lookup().preload()
+
+
+def render_node(node: Node | None) -> Markup:
+    """An RDF term as HTML: a labelled link for an IRI, the text (with its language) for a literal."""
+    if node is None:
+        return Markup("")
+    if node.is_iri:
+        return link(current_lookup(), node.value)
+    if node.kind == "bnode":
+        return Markup('<span class="muted">(anonymous node)</span>')
+    text = escape(node.value)
+    if WEB_LINK.match(node.value):
+        return Markup(f'<a href="{text}">{text}</a>')
+    if node.lang:
+        lang = escape(node.lang)
+        return Markup(f'<span lang="{lang}">{text}</span> <span class="lang">({lang})</span>')
+    return text
+
+
+def link(lookup: Lookup, iri: str, text: str | None = None) -> Markup:
+    """A link to the IRI's local page; an IRI that is not a web address is shown, not linked."""
+    shown = escape(text or lookup.label(iri))
+    target = lookup.href(iri)
+    if not (target.startswith("/") or WEB_LINK.match(target)):
+        return Markup(f'<span title="{escape(iri)}">{shown}</span>')
+    return Markup(f'<a href="{escape(target)}" title="{escape(iri)}">{shown}</a>')
+
+
+def href(iri: str) -> str:
+    return current_lookup().href(iri)
+
+
+def label(iri: str) -> str:
+    return current_lookup().label(iri)
+
+
+def read_statements(lookup: Lookup, iri: str) -> dict:
+    """What every resource page shows: label, IRI, types, statements both ways and provenance."""
+    provenance_graph = str(lookup.names.graph.provenance)
+    outgoing, provenance, seen = [], [], set()
+    for row in lookup.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
+        statement = (row["p"], row["o"])
+        if row["g"].value == provenance_graph:
+            provenance.append(statement)
+        elif statement not in seen and not is_noise(iri, row["p"].value, row["o"]):
+            seen.add(statement)
+            outgoing.append(statement)
+    outgoing.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
+    incoming = [
+        (r["s"], r["p"])
+        for r in lookup.select(
+            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} ORDER BY ?p ?s"
+            f" LIMIT {INCOMING_LIMIT + 1}"
+        )
+    ]
+    types = {o.value for p, o in outgoing if p.value == TYPE and o.is_iri}
+    definition = [o for p, o in outgoing if p.value.endswith(("#definition", "/description", "#comment"))]
+    return {
+        "iri": iri,
+        "title": lookup.label(iri),
+        "all_types": types,
+        "types": lookup.most_specific(types),
+        "definition": definition,
+        "outgoing": outgoing,
+        "incoming": incoming[:INCOMING_LIMIT],
+        "incoming_more": len(incoming) > INCOMING_LIMIT,
+        "provenance": provenance,
+        "formats": RDF_FORMATS,
+    }
+
+
+def is_noise(iri: str, predicate: str, obj: Node) -> bool:
+    """The reasoner's bookkeeping a reader does not need: self-sameAs and owl:Thing."""
+    if predicate == SAME_AS and obj.value == iri:
+        return True
+    return predicate == TYPE and obj.value == THING
+
+
+def label_of(lookup: Lookup, node: Node) -> str:
+    return lookup.label(node.value) if node.is_iri else node.value
+
+
+def describe_inline(lookup: Lookup, iri: str) -> dict:
+    """A linked resource with its own statements, to show inline."""
+    rows = lookup.select(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+    statements = [(r["p"], r["o"]) for r in rows if not is_noise(iri, r["p"].value, r["o"])]
+    statements.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
+    return {"iri": iri, "statements": statements}
+
+
+def read_external_links(lookup: Lookup, statements: dict) -> list[dict]:
+    """The resource's links to other datasets (Wikidata, the EU authority tables, DBpedia, ...)."""
+    links = [
+        {"kind": name_link_kind(o.value), "iri": o.value, "via": lookup.label(p.value)}
+        for p, o in statements["outgoing"]
+        if p.value in LINK_PREDICATES and o.is_iri and not lookup.is_local(o.value)
+    ]
+    return sorted(links, key=lambda x: (x["kind"], x["iri"]))
+
+
+def name_link_kind(iri: str) -> str:
+    host = iri.split("/")[2] if iri.count("/") >= 2 else iri
+    for needle, name in LINK_KINDS:
+        if host.endswith(needle):
+            return name
+    return host
+
+
+def read_parts(lookup: Lookup, whole: str) -> list[dict]:
+    """The article structure under a treaty or article, as a tree of {iri, label, children}."""
+    if IS_PART_OF not in lookup.in_use:
+        return []
+    rows = lookup.select(
+        f"SELECT ?part ?parent ?number ?title WHERE {{ ?part eli:is_part_of+ <{whole}> ; eli:is_part_of ?parent ."
+        " OPTIONAL { ?part eli:number|eli:id_local ?number }"
+        " OPTIONAL { ?part eli:title|dcterms:title ?title FILTER(LANG(?title) IN ('en', '')) } }"
+    )
+    nodes: dict[str, dict] = {}
+    parents: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        iri = row["part"].value
+        node = nodes.setdefault(iri, {"iri": iri, "number": "", "title": "", "children": []})
+        node["number"] = node["number"] or str(row.get("number", ""))
+        node["title"] = node["title"] or str(row.get("title", ""))
+        parents[iri].add(row["parent"].value)
+    for iri, node in nodes.items():
+        node["label"] = lookup.label(iri)
+        # A part may also be stated part of its grandparents; hang it under its nearest parent only.
+        nearest = [p for p in parents[iri] if p in nodes and not any(p in parents.get(q, ()) for q in parents[iri])]
+        if nearest:
+            nodes[nearest[0]]["children"].append(node)
+    top = [n for iri, n in nodes.items() if not any(p in nodes for p in parents[iri])]
+    for node in top:
+        order_parts(node)
+    return sorted(top, key=part_key)
+
+
+def order_parts(node: dict) -> float:
+    """Put parts in the order of the text: articles are numbered through the treaty, so a chapter,
+    section or title (numbered I, II, ... or not at all) comes where its first article comes."""
+    firsts = [order_parts(child) for child in node["children"]]
+    node["children"].sort(key=part_key)
+    own = float(node["number"]) if node["number"].isdigit() else float("inf")
+    node["first"] = min([own, *firsts])
+    return node["first"]
+
+
+def part_key(node: dict) -> tuple:
+    return (node["first"], natural_key(node["label"]))
+
+
+def series_key(code: str) -> tuple:
+    """Treaties in the order of the series (ETS 185, ETS 189, CETS 224): by number, not by letters."""
+    digits = re.findall(r"\d+", code)
+    return (int(digits[-1]) if digits else 0, code)
+
+
+def treaty_key(lookup: Lookup, treaty: str) -> tuple:
+    codes = lookup.select(f"SELECT ?code WHERE {{ <{treaty}> bkg:seriesNumber ?code }}")
+    return series_key(codes[0]["code"].value if codes else lookup.label(treaty))
+
+
+def natural_key(text: str) -> tuple:
+    """Sort "Article 10" after "Article 9"."""
+    return tuple(int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", text))
