@@ -15,7 +15,15 @@ from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query,
 from .endpoint import create_app
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
-from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRefused, UpdateRefused
+from .endpoint.faults import (
+    EngineFailure,
+    QueryError,
+    QueryTimeout,
+    RemoteFailure,
+    ServiceRefused,
+    StoreFailure,
+    UpdateRefused,
+)
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .graph_builder.build import Inputs, build, is_stale, make_graphs
@@ -86,21 +94,27 @@ def ensure_build(args: argparse.Namespace) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     build_dir = resources.build_dir(args.build_dir)
-    if not ensure_build(args):
+    # Over a remote store nothing is built: the build folder, when there is one, gives the manifest,
+    # the ontology pages and the downloads; the graph itself is the store's.
+    if not args.remote and not ensure_build(args):
         return EXIT_FAILED
     try:
         app = create_app(
-            Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
+            Config.load(
+                build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers, remote=args.remote
+            )
         )
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    # A broken queries/*.rq, or a query worker that could not start or load the build, stops the start.
-    except (CatalogueError, EngineFailure, ManifestError, OSError) as exc:
+    # A broken queries/*.rq, a query worker that could not start or load the build, or a remote store
+    # that cannot be reached or holds nothing of this project, stops the start.
+    except (CatalogueError, EngineFailure, StoreFailure, QueryTimeout, ManifestError, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
-    say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
+    where = f" at {args.remote}" if args.remote else ""
+    say(f"serving {len(engine)} triples with the {engine.name} engine{where} on http://{args.host}:{args.port}/sparql")
     waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
     return EXIT_OK
 
@@ -259,6 +273,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
     p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
+    p.add_argument(
+        "--remote", default=None, metavar="QUERY_URL",
+        help="serve from this SPARQL endpoint (where 'publish' put the graphs) instead of the build (BKG_REMOTE)",
+    )  # fmt: skip
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_serve)
