@@ -82,10 +82,15 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-@pytest.fixture(scope="session", params=["oxigraph", "rdflib"])
+@pytest.fixture(scope="session", params=["oxigraph", "rdflib", "remote"])
 def live_server(request, build_dir) -> Iterator[LiveServer]:
-    """A running endpoint over the session's build, once per engine."""
-    app = create_app(Config.load(build_dir=build_dir, engine=request.param))
+    """A running endpoint over the session's build, once per engine: the two in-process ones, and the
+    remote engine over `oxigraph serve` holding the published build."""
+    if request.param == "remote":
+        config = Config.load(build_dir=build_dir, remote=request.getfixturevalue("oxigraph_store").query_url)
+    else:
+        config = Config.load(build_dir=build_dir, engine=request.param)
+    app = create_app(config)
     with LiveServer(app) as server:
         yield server
 
