@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import owlrl
 from budapest_kg.graph_builder import reasoning
 from budapest_kg.graph_builder.build import Inputs, read_inputs
+from budapest_kg.graph_builder.graphs import union
 from budapest_kg.graph_builder.mapping import map_sources
 from rdflib import Graph
 
@@ -28,7 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     sources, ontology = read_inputs(Inputs())
     data = map_sources(sources).data
-    everything = reasoning.merge(ontology, data)
+    everything = union((ontology, data))
     selected = reasoning.select_for_reasoning(ontology, data)
     variants = (
         ("owlrl as it comes, whole graph (before)", everything, owlrl.OWLRL_Semantics, "default"),

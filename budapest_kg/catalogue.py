@@ -25,9 +25,10 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from .namespaces import ID
+from .iris import state_iri, treaty_iri
 
-TREATY_NUMBERS = {"185": ID["treaty/ets-185"], "189": ID["treaty/ets-189"], "224": ID["treaty/cets-224"]}
+# A treaty parameter takes the number alone ("185"); the IRI follows the one rule from the full code.
+TREATY_NUMBERS = {code.split()[1]: treaty_iri(code) for code in ("ETS 185", "ETS 189", "CETS 224")}
 KINDS = ("enum", "date", "iso3")
 META = re.compile(r"^#\+\s*(\w+)\s*:\s*(.*)$")
 ENUM = re.compile(r"^enum\(([^)]*)\)$")
@@ -81,7 +82,7 @@ class Parameter:
         code = value.upper()
         if not ISO3.match(code) or code not in known_states:
             raise ParameterError(f"parameter {self.name!r}: {value!r} is not {self.allowed()}")
-        return ID["state/" + code]
+        return state_iri(code)
 
 
 def parse_date(name: str, value: str) -> dt.date:

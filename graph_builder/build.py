@@ -16,16 +16,18 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from budapest_kg import __version__, namespaces, resources
+from budapest_kg import __version__, iris, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
+from .graphs import union
 from .links import make_links
 from .mapping import map_sources
 from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
-from .sources import DataError, Sources, read_sources
+from .sources import Sources, read_sources
+from .table import DataError
 
 Report = Callable[[str], None]
 
@@ -53,7 +55,8 @@ class Inputs:
 def code_digest() -> str:
     """A hash of the builder's own code and templates (and the IRI rules it mints with)."""
     here = Path(__file__).resolve().parent
-    files = sorted([*here.rglob("*.py"), *here.rglob("*.html"), Path(namespaces.__file__).resolve()])
+    rules = (Path(namespaces.__file__).resolve(), Path(iris.__file__).resolve())
+    files = sorted([*here.rglob("*.py"), *here.rglob("*.html"), *rules])
     return _digest(files)
 
 
@@ -127,11 +130,7 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         LINKS_GRAPH: links,
     }
     with timer.step("checks", f"SHACL shapes in {inputs.ontology_dir / 'shapes'}, {inputs.checks_dir}/*_violation.rq"):
-        union = Graph()
-        for graph in graphs.values():
-            for triple in graph:
-                union.add(triple)
-        run_checks(inputs.checks_dir, union, inputs.ontology_dir / "shapes")
+        run_checks(inputs.checks_dir, union(graphs.values()), inputs.ontology_dir / "shapes")
     manifest = {
         "version": __version__,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

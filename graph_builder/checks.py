@@ -17,7 +17,7 @@ from rdflib import Graph
 from rdflib.namespace import SH
 
 from .ontology import load_turtle
-from .sources import DataError, Problem
+from .table import DataError, Problem
 
 SHOWN = 20
 

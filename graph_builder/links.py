@@ -7,7 +7,6 @@ target is empty records that no identifier could be sourced; it gives no triple.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +14,10 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from budapest_kg.iris import region_iri, state_iri
 from budapest_kg.namespaces import ID, SCHEMA, bind_prefixes
 
-from .sources import DataError, Problem
+from .table import DataError, Problem, Table
 
 RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "rdfs:seeAlso": RDFS.seeAlso}
 SUBJECT = re.compile(r"^(state/[A-Z]{3}|treaty/(ets|cets)-\d+)$")
@@ -48,33 +48,10 @@ class Region:
     line: int
 
 
-def read_rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:
-    if not path.is_file():
-        problems.append(Problem(path, 0, "file not found"))
-        return []
-    try:
-        with open(path, newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle, strict=True)
-            missing = [c for c in columns if c not in (reader.fieldnames or [])]
-            if missing:
-                problems.append(Problem(path, 1, f"missing column(s) {', '.join(missing)}"))
-                return []
-            rows = []
-            for row in reader:
-                if None in row or any(v is None for v in row.values()):
-                    problems.append(Problem(path, reader.line_num, f"expected {len(reader.fieldnames)} fields"))
-                    continue
-                rows.append((reader.line_num, {k: v.strip() for k, v in row.items()}))
-            return rows
-    except (UnicodeDecodeError, csv.Error) as exc:
-        problems.append(Problem(path, 0, f"unreadable CSV: {exc}"))
-        return []
-
-
 def read_links(path: Path, subjects: set[str], problems: list[Problem]) -> list[Link]:
     """Rows of links.csv; every problem is recorded as file:line: column: message."""
     links = []
-    for line, row in read_rows(path, LINK_COLUMNS, problems):
+    for line, row in Table(path, LINK_COLUMNS, problems).rows():
         bad = len(problems)
         if not SUBJECT.match(row["subject"]) or row["subject"] not in subjects:
             problems.append(Problem(path, line, f"{row['subject']!r} is not a State or treaty of the graph", "subject"))
@@ -88,20 +65,20 @@ def read_links(path: Path, subjects: set[str], problems: list[Problem]) -> list[
         if not row["target"] and not row["note"]:
             problems.append(Problem(path, line, "a row without a target must say why in the note", "note"))
         if len(problems) == bad:
-            links.append(Link(line=line, **row))
+            links.append(Link(line=line, **{c: row[c] for c in LINK_COLUMNS}))
     return links
 
 
 def read_regions(path: Path, states: set[str], problems: list[Problem]) -> list[Region]:
     regions = []
-    for line, row in read_rows(path, REGION_COLUMNS, problems):
+    for line, row in Table(path, REGION_COLUMNS, problems).rows():
         if row["iso3"] not in states:
             problems.append(Problem(path, line, f"unknown State {row['iso3']!r} (not in states.csv)", "iso3"))
             continue
         for column in ("region_code", "subregion_code"):
             if row[column] and not row[column].isdigit():
                 problems.append(Problem(path, line, f"{row[column]!r} is not a UN M49 code", column))
-        regions.append(Region(line=line, **row))
+        regions.append(Region(line=line, **{c: row[c] for c in REGION_COLUMNS}))
     return regions
 
 
@@ -117,12 +94,12 @@ def map_links(links: list[Link], regions: list[Region]) -> Graph:
         if link.label:
             graph.add((target, RDFS.label, Literal(link.label, lang="en")))
     for region in regions:
-        state = ID["state/" + region.iso3]
+        state = state_iri(region.iso3)
         parent = None
         for code, name in ((region.region_code, region.region), (region.subregion_code, region.subregion)):
             if not code:
                 continue
-            node = ID[f"region/m49/{int(code):03d}"]
+            node = region_iri(code)
             graph.add((node, RDF.type, SCHEMA.Place))
             graph.add((node, RDFS.label, Literal(name, lang="en")))
             graph.add((node, SKOS.notation, Literal(f"{int(code):03d}")))

@@ -9,7 +9,7 @@ from rdflib import Graph
 
 from budapest_kg.namespaces import bind_prefixes
 
-from .sources import DataError, Problem
+from .table import DataError, Problem
 
 LINE = re.compile(r"at line (\d+)")
 

@@ -12,9 +12,10 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from budapest_kg.iris import article_iri, event_iri, obligation_iri, slug, state_iri, treaty_iri, unit_iri
 from budapest_kg.namespaces import BKG, ELI, ID
 
-from .mapping import Mapped, date_literal, record_provenance, state_iri, treaty_iri
+from .mapped import Mapped, date_literal, record_provenance
 from .texts import Clause, Reservation, Texts, TreatyFact, Unit
 
 UNIT_CLASS = {"chapter": BKG.Chapter, "section": BKG.Section, "title": BKG.Title, "article": BKG.Article}
@@ -49,22 +50,6 @@ LANGUAGES = {"en": "ENG", "fr": "FRA"}
 EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def unit_iri(treaty: str, path: str) -> URIRef:
-    return URIRef(f"{treaty_iri(treaty)}/{path}")
-
-
-def article_iri(treaty: str, number: str) -> URIRef:
-    return unit_iri(treaty, f"article/{number}")
-
-
-def obligation_iri(unit: Unit) -> URIRef:
-    return ID[f"obligation/{slug(unit.treaty)}/article-{unit.number}"]
-
-
 def concept_iri(unit: Unit) -> URIRef:
     return ID[f"concept/{SCHEME[unit.category][2]}/{slug(unit.heading_en)}"]
 
@@ -83,7 +68,7 @@ def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped) -> N
     safeguards: dict[str, list[URIRef]] = {}
     for unit in texts.units:
         if unit.unit == "article" and unit.category == "safeguards" and unit.obligation in ("yes", "mixed"):
-            safeguards.setdefault(unit.treaty, []).append(obligation_iri(unit))
+            safeguards.setdefault(unit.treaty, []).append(obligation_iri(unit.treaty, unit.number))
     for unit in texts.units:
         map_norm(unit, safeguards.get(unit.treaty, []), out)
     for fact in texts.facts:
@@ -134,7 +119,7 @@ def map_norm(unit: Unit, safeguards: list[URIRef], out: Mapped) -> None:
     if unit.unit != "article" or unit.category not in ACTION or unit.obligation not in ("yes", "mixed", "permissive"):
         return
     g = out.data
-    node = obligation_iri(unit)
+    node = obligation_iri(unit.treaty, unit.number)
     treaty = treaty_iri(unit.treaty)
     permissive = unit.obligation == "permissive"
     g.add((node, RDF.type, BKG.Permission if permissive else BKG.Obligation))
@@ -194,7 +179,7 @@ def map_clause(clause: Clause, out: Mapped) -> None:
 def map_reservation(reservation: Reservation, clause: Clause, out: Mapped) -> None:
     g = out.data
     treaty = treaty_iri(reservation.treaty)
-    node = ID[f"event/{slug(reservation.treaty)}/{reservation.iso3}/{reservation.kind}/{slug(reservation.provision)}"]
+    node = event_iri(reservation.treaty, reservation.iso3, reservation.kind, slug(reservation.provision))
     cls, link = (
         (BKG.Reservation, BKG.reservingState)
         if reservation.kind == "reservation"

@@ -11,16 +11,14 @@ from rdflib import Graph
 
 from budapest_kg import resources
 
+from .graphs import union
+
 QUERY = resources.PACKAGED.queries_dir / "data-quality.rq"
 
 
 def measure_quality(graphs: list[Graph], query: Path = QUERY) -> list[tuple[str, str, int]]:
     """(measure, about, value) rows of the data-quality query over the union of graphs."""
-    union = Graph()
-    for graph in graphs:
-        for triple in graph:
-            union.add(triple)
-    result = union.query(query.read_text(encoding="utf-8"))
+    result = union(graphs).query(query.read_text(encoding="utf-8"))
     return [(str(row.measure), str(row.about), int(row.value)) for row in result]
 
 

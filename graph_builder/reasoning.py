@@ -23,6 +23,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from budapest_kg.namespaces import ID, bind_prefixes
 
+from .graphs import union
+
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 NOISE_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
 # RDF, RDFS and OWL terms that annotate rather than constrain: no OWL RL rule reads them.
@@ -121,10 +123,10 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
         work = select_for_reasoning(ontology, data)
         expand(work, _WithoutReflexiveSameAs)
         if has_equalities(work):
-            work = merge(ontology, data, store=FAST_STORE)
+            work = union((ontology, data), store=FAST_STORE)
             expand(work, _WithoutReflexiveSameAs)
     else:
-        work = merge(ontology, data)
+        work = union((ontology, data))
         expand(work, owlrl.OWLRL_Semantics)
     inferred = Graph()
     bind_prefixes(inferred)
@@ -133,14 +135,6 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
             continue
         inferred.add((s, p, o))
     return inferred
-
-
-def merge(*graphs: Graph, store: str = "default") -> Graph:
-    merged = Graph(store=store)
-    for graph in graphs:
-        for triple in graph:
-            merged.add(triple)
-    return merged
 
 
 def expand(work: Graph, semantics: type = owlrl.OWLRL_Semantics) -> None:
@@ -192,14 +186,11 @@ def apply_rules(rules_dir: Path, ontology: Graph, data: Graph, inferred: Graph) 
 
 def apply_rules_in_rdflib(rules_dir: Path, ontology: Graph, data: Graph, inferred: Graph) -> Graph:
     """The same rules in rdflib's engine: the reference the tests compare apply_rules with."""
-    union = Graph()
-    for graph in (ontology, data, inferred):
-        for triple in graph:
-            union.add(triple)
+    everything = union((ontology, data, inferred))
     added = Graph()
     for rule in sorted(rules_dir.glob("*.rq")):
-        for triple in union.query(rule.read_text(encoding="utf-8")):
-            if triple not in union:
-                union.add(triple)
+        for triple in everything.query(rule.read_text(encoding="utf-8")):
+            if triple not in everything:
+                everything.add(triple)
                 added.add(triple)
     return added

@@ -1,44 +1,33 @@
-"""Read the curated tables in data/ into typed records, collecting every problem with file:line."""
+"""Read the curated tables in data/ into typed records, collecting every problem with file:line.
+
+The treaties, States, memberships and acts are read here; ``read_sources`` composes these readers
+with those of the texts (``texts``) and of statements and claims (``statement_records``).
+"""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pycountry
 
-if TYPE_CHECKING:
-    from .texts import Texts
+from budapest_kg.iris import slug
 
-STATUSES = ("verified", "unverified", "derived")
+from .table import STATUSES, DataError, Problem, Table
+from .texts import Texts, read_texts
+
 CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession", "consent")
 ACTS = ("signature", *CONSENT_KINDS, "entry-into-force", "denunciation", "invitation-to-accede")
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in an input file, with where it is."""
+def act_group(act: str) -> str:
+    """The kinds of consent to be bound (ratification, acceptance, …) are one act: 'consent'.
 
-    file: Path
-    line: int
-    message: str
-    column: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}"
-        return f"{where}: {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
-
-
-class DataError(Exception):
-    """Raised when the inputs have problems; carries all of them."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the input data")
+    A State consents once to a treaty, whatever the kind; the act's IRI and the checks on
+    duplicates and order go by the group.
+    """
+    return "consent" if act in CONSENT_KINDS else act
 
 
 @dataclass(frozen=True)
@@ -91,6 +80,10 @@ class Act:
     note: str
     line: int
 
+    @property
+    def group(self) -> str:
+        return act_group(self.act)
+
 
 @dataclass
 class Sources:
@@ -101,72 +94,6 @@ class Sources:
     memberships: list[Membership] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
     texts: Texts | None = None
-
-
-class Table:
-    """A CSV file read row by row, with problems recorded against file and line."""
-
-    def __init__(self, path: Path, columns: tuple[str, ...], problems: list[Problem]):
-        self.path = path
-        self.columns = columns
-        self.problems = problems
-
-    def report(self, line: int, message: str, column: str = "") -> None:
-        self.problems.append(Problem(self.path, line, message, column))
-
-    def rows(self) -> Iterator[tuple[int, dict[str, str]]]:
-        if not self.path.is_file():
-            self.report(0, "file not found")
-            return
-        try:
-            with open(self.path, newline="", encoding="utf-8") as handle:
-                reader = csv.reader(handle, strict=True)
-                header = next(reader, None)
-                if header is None:
-                    self.report(1, "empty file: expected a header row")
-                    return
-                missing = [c for c in self.columns if c not in header]
-                if missing:
-                    self.report(1, f"missing column(s) {', '.join(missing)}; header is {','.join(header)}")
-                    return
-                for values in reader:
-                    line = reader.line_num
-                    if not any(v.strip() for v in values):
-                        continue
-                    if len(values) != len(header):
-                        self.report(line, f"expected {len(header)} fields, found {len(values)}")
-                        continue
-                    yield line, {k: v.strip() for k, v in zip(header, values, strict=True)}
-        except UnicodeDecodeError as exc:
-            self.report(0, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
-        except csv.Error as exc:
-            self.report(getattr(exc, "line_num", 0) or 0, f"malformed CSV: {exc}")
-
-    def date(self, line: int, row: dict[str, str], column: str, required: bool = False) -> dt.date | None:
-        value = row[column]
-        if not value:
-            if required:
-                self.report(line, "a date is required", column)
-            return None
-        try:
-            if len(value) != 10:
-                raise ValueError
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            self.report(line, f"{value!r} is not a valid date in the form YYYY-MM-DD", column)
-            return None
-
-    def choice(self, line: int, row: dict[str, str], column: str, allowed: tuple[str, ...]) -> str:
-        value = row[column]
-        if value not in allowed:
-            self.report(line, f"{value!r} is not one of {', '.join(allowed)}", column)
-        return value
-
-    def required(self, line: int, row: dict[str, str], column: str) -> str:
-        value = row[column]
-        if not value:
-            self.report(line, "a value is required", column)
-        return value
 
 
 def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
@@ -184,7 +111,7 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
         treaties.append(
             Treaty(
                 code=code,
-                slug=code.lower().replace(" ", "-"),
+                slug=slug(code),
                 series=table.required(line, row, "series"),
                 number=int(row["number"]),
                 short_title=table.required(line, row, "short_title"),
@@ -263,7 +190,7 @@ def read_acts(path: Path, known_states: set[str], known_treaties: set[str], prob
         elif iso3 not in known_states:
             table.report(line, f"unknown State {iso3!r} (not in states.csv)", "iso3")
         act = table.choice(line, row, "act", ACTS)
-        key = (treaty, iso3, "consent" if act in CONSENT_KINDS else act)
+        key = (treaty, iso3, act_group(act))
         duplicate = key in seen
         if duplicate:
             table.report(line, f"duplicate {key[2]} of {iso3} for {treaty} (first on line {seen[key]})", "act")
@@ -289,8 +216,7 @@ def check_act_order(acts: list[Act], path: Path, problems: list[Problem]) -> Non
     """Per State and treaty: signature <= consent <= entry into force; no entry into force without consent."""
     by_key: dict[tuple[str, str], dict[str, Act]] = {}
     for act in acts:
-        kind = "consent" if act.act in CONSENT_KINDS else act.act
-        by_key.setdefault((act.treaty, act.iso3), {})[kind] = act
+        by_key.setdefault((act.treaty, act.iso3), {})[act.group] = act
     for (treaty, iso3), kinds in by_key.items():
         signature, consent, eif = kinds.get("signature"), kinds.get("consent"), kinds.get("entry-into-force")
         if eif and not consent:
@@ -307,8 +233,6 @@ def check_act_order(acts: list[Act], path: Path, problems: list[Problem]) -> Non
 
 def read_sources(data_dir: Path) -> Sources:
     """Read every table in data_dir; raise DataError listing every problem found."""
-    from .texts import read_texts  # texts builds on this module's table reader
-
     problems: list[Problem] = []
     treaties = read_treaties(data_dir / "treaties.csv", problems)
     states = read_states(data_dir / "states.csv", problems)

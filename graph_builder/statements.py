@@ -9,11 +9,11 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from budapest_kg.iris import article_iri, claim_iri, conflict_iri, state_iri, statement_iri, treaty_iri
 from budapest_kg.namespaces import BKG, ID
 
-from .mapping import Mapped, record_provenance, state_iri, treaty_iri
-from .provisions import article_iri
-from .texts import Claim, Statement
+from .mapped import Mapped, record_provenance
+from .statement_records import Claim, Statement
 
 STATEMENT_CLASS = {
     "position": BKG.Position,
@@ -32,12 +32,9 @@ STANCE = {
 }
 AGENT_CLASS = {"organisation": BKG.Organisation, "person": BKG.Person}
 SEED = ID["source/seed"]
-SEED_FILE = "shared/seeds/000_e6843a2920b658be.txt"
-SEED_NOTE = f"{SEED_FILE} (the seed article 'Budapest Convention on Cybercrime', text as of August 2025)"
-
-
-def statement_iri(ident: str) -> URIRef:
-    return ID[f"statement/{ident}"]
+# The seed article is an encyclopedia article; the copy the project curated from carries no URL or
+# revision, only its title and the date its text speaks of ("As of August 2025").
+SEED_NOTE = "encyclopedia article 'Budapest Convention on Cybercrime' (text as of August 2025; no URL recorded)"
 
 
 def typed_partial_date(value: str) -> Literal:
@@ -47,14 +44,14 @@ def typed_partial_date(value: str) -> Literal:
 
 
 def source_text(source: str) -> str:
-    """'seed' in a source column stands for the seed article."""
+    """'seed' in a source column stands for the seed article, cited by its title."""
     return SEED_NOTE if source == "seed" else source
 
 
 def map_seed(out: Mapped) -> None:
     out.data.add((SEED, RDF.type, BKG.SourceDocument))
     out.data.add((SEED, RDFS.label, Literal("The seed article: Budapest Convention on Cybercrime", lang="en")))
-    record_provenance(SEED, "verified", SEED_FILE, out, note="a secondary source: its claims are checked in claims.csv")
+    record_provenance(SEED, "verified", SEED_NOTE, out, note="a secondary source: its claims are checked in claims.csv")
 
 
 def map_statements(statements: list[Statement], out: Mapped) -> None:
@@ -99,7 +96,7 @@ def map_claims(claims: list[Claim], out: Mapped) -> None:
     g = out.data
     conflicts: dict[str, list[URIRef]] = {}
     for claim in claims:
-        node = ID[f"claim/{claim.ident}"]
+        node = claim_iri(claim.ident)
         g.add((node, RDF.type, BKG.Claim))
         g.add((node, BKG.claimAbout, ID[claim.about]))
         g.add((node, BKG.claimant, Literal(claim.claimant)))
@@ -111,7 +108,7 @@ def map_claims(claims: list[Claim], out: Mapped) -> None:
         if claim.conflict:
             conflicts.setdefault(claim.conflict, []).append(node)
     for conflict, members in conflicts.items():
-        node = ID[f"conflict/{conflict}"]
+        node = conflict_iri(conflict)
         g.add((node, RDF.type, BKG.Conflict))
         g.add((node, RDFS.label, Literal(f"conflicting claims: {conflict.replace('-', ' ')}", lang="en")))
         for member in members:

@@ -1,17 +1,17 @@
 """Read the tables about the treaties' texts and what was said about them.
 
 Articles (articles_*.csv), treaty-level facts, the clauses permitting reservations and declarations,
-the reservations States made, statements and positions, and claims that sources make (some of which
-conflict). Problems are collected with file:line like the other tables.
+and the reservations States made; statements and claims are read by ``statement_records``. Problems
+are collected with file:line like the other tables.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .sources import STATUSES, Problem, Table
+from .statement_records import Claim, Statement, read_claims, read_statements
+from .table import IDENTIFIER, STATUSES, Problem, Table
 
 UNITS = ("chapter", "section", "title", "article")
 CATEGORIES = (
@@ -20,14 +20,6 @@ CATEGORIES = (
 )  # fmt: skip
 OBLIGATIONS = ("yes", "mixed", "permissive", "no")
 CLAUSE_KINDS = ("reservation", "declaration")
-STATEMENT_KINDS = (
-    "position", "public-statement", "domestic-law", "domestic-approval", "court-decision", "drafting-participation",
-)  # fmt: skip
-STANCES = ("supports", "opposes", "declines", "reconsidering", "critical")
-ACTOR = re.compile(r"^(state|organisation|person)/([A-Za-z0-9-]+)$")
-PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-ABOUT_KINDS = ("treaty", "state", "event", "membership")
-SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 
 
 @dataclass(frozen=True)
@@ -85,38 +77,6 @@ class Reservation:
     kind: str
     provision: str
     date: object
-    status: str
-    source: str
-    note: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Statement:
-    ident: str
-    kind: str
-    actor: str
-    actor_label: str
-    state: str
-    treaty: str
-    article: str
-    date: str  # YYYY, YYYY-MM or YYYY-MM-DD
-    stance: str
-    related: tuple[str, ...]
-    text: str
-    status: str
-    source: str
-    note: str
-    line: int
-
-
-@dataclass(frozen=True)
-class Claim:
-    ident: str
-    conflict: str
-    about: str
-    claimant: str
-    value: str
     status: str
     source: str
     note: str
@@ -207,7 +167,7 @@ def read_facts(path: Path, treaties: set[str], problems: list[Problem]) -> list[
         treaty, fact = row["treaty"], row["fact"]
         if treaty not in treaties:
             table.report(line, f"unknown treaty {treaty!r} (not in treaties.csv)", "treaty")
-        if not SLUG.match(fact.replace("_", "-")):
+        if not IDENTIFIER.match(fact.replace("_", "-")):
             table.report(line, f"{fact!r} is not a fact name (letters, digits, _ and -)", "fact")
             continue
         if (treaty, fact) in seen:
@@ -306,126 +266,6 @@ def read_reservations(
             )
         )
     return reservations
-
-
-def check_partial_date(table: Table, line: int, row: dict[str, str], column: str) -> str:
-    """A date of the precision the source gives: YYYY, YYYY-MM or YYYY-MM-DD."""
-    value = row[column]
-    if value and not PARTIAL_DATE.match(value):
-        table.report(line, f"{value!r} is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD", column)
-        return ""
-    if len(value) == 10:
-        table.date(line, row, column)
-    return value
-
-
-def is_new_identifier(table: Table, line: int, ident: str, column: str, seen: dict[str, int]) -> bool:
-    """Whether ident is a well-formed identifier not seen before in the table; reports it otherwise."""
-    if not SLUG.match(ident):
-        table.report(line, f"{ident!r} is not an identifier (letters, digits and -)", column)
-        return False
-    if ident in seen:
-        table.report(line, f"duplicate {column} {ident} (first on line {seen[ident]})", column)
-        return False
-    seen[ident] = line
-    return True
-
-
-def read_statements(
-    path: Path, treaties: set[str], states: set[str], articles: set[tuple[str, str]], problems: list[Problem]
-) -> list[Statement]:
-    columns = (
-        "statement", "kind", "actor", "actor_label", "state", "treaty", "article", "date", "stance", "related",
-        "text", "status", "source", "note",
-    )  # fmt: skip
-    table = Table(path, columns, problems)
-    statements: list[Statement] = []
-    seen: dict[str, int] = {}
-    for line, row in table.rows():
-        ident = row["statement"]
-        if not is_new_identifier(table, line, ident, "statement", seen):
-            continue
-        actor = ACTOR.match(row["actor"])
-        if not actor:
-            table.report(line, f"{row['actor']!r} is not state/ISO3, organisation/name or person/name", "actor")
-        elif actor.group(1) == "state" and actor.group(2) not in states:
-            table.report(line, f"unknown State {actor.group(2)!r} (not in states.csv)", "actor")
-        elif actor.group(1) != "state" and not row["actor_label"]:
-            table.report(line, "an organisation or person needs a name", "actor_label")
-        if row["state"] and row["state"] not in states:
-            table.report(line, f"unknown State {row['state']!r} (not in states.csv)", "state")
-        if row["treaty"] and row["treaty"] not in treaties:
-            table.report(line, f"unknown treaty {row['treaty']!r} (not in treaties.csv)", "treaty")
-        if row["article"] and (row["treaty"], row["article"]) not in articles:
-            table.report(line, f"no article {row['article']} in {row['treaty']}", "article")
-        if row["stance"]:
-            table.choice(line, row, "stance", STANCES)
-        statements.append(
-            Statement(
-                ident=ident,
-                kind=table.choice(line, row, "kind", STATEMENT_KINDS),
-                actor=row["actor"],
-                actor_label=row["actor_label"],
-                state=row["state"],
-                treaty=row["treaty"],
-                article=row["article"],
-                date=check_partial_date(table, line, row, "date"),
-                stance=row["stance"],
-                related=tuple(filter(None, (r.strip() for r in row["related"].split(";")))),
-                text=table.required(line, row, "text"),
-                status=table.choice(line, row, "status", STATUSES),
-                source=table.required(line, row, "source"),
-                note=row["note"],
-                line=line,
-            )
-        )
-    for statement in statements:
-        for other in statement.related:
-            if other not in seen:
-                table.report(statement.line, f"unknown statement {other!r}", "related")
-    return statements
-
-
-def read_claims(path: Path, treaties: set[str], states: set[str], problems: list[Problem]) -> list[Claim]:
-    columns = ("claim", "conflict", "about", "claimant", "value", "status", "source", "note")
-    table = Table(path, columns, problems)
-    slugs = {code.lower().replace(" ", "-") for code in treaties}
-    claims: list[Claim] = []
-    seen: dict[str, int] = {}
-    for line, row in table.rows():
-        ident = row["claim"]
-        if not is_new_identifier(table, line, ident, "claim", seen):
-            continue
-        kind, _, rest = row["about"].partition("/")
-        if kind not in ABOUT_KINDS or not rest:
-            table.report(line, f"{row['about']!r} names no treaty/, state/, event/ or membership/ resource", "about")
-        elif kind == "treaty" and rest not in slugs:
-            table.report(line, f"unknown treaty {rest!r}", "about")
-        elif kind == "state" and rest not in states:
-            table.report(line, f"unknown State {rest!r} (not in states.csv)", "about")
-        if row["conflict"] and not SLUG.match(row["conflict"]):
-            table.report(line, f"{row['conflict']!r} is not an identifier (letters, digits and -)", "conflict")
-        claims.append(
-            Claim(
-                ident=ident,
-                conflict=row["conflict"],
-                about=row["about"],
-                claimant=table.required(line, row, "claimant"),
-                value=table.required(line, row, "value"),
-                status=table.choice(line, row, "status", STATUSES),
-                source=table.required(line, row, "source"),
-                note=row["note"],
-                line=line,
-            )
-        )
-    sizes: dict[str, list[Claim]] = {}
-    for claim in claims:
-        if claim.conflict:
-            sizes.setdefault(claim.conflict, []).append(claim)
-    for conflict, members in sizes.items():
-        if len(members) < 2:
-            table.report(members[0].line, f"conflict {conflict} has only one claim", "conflict")
-    return claims
 
 
 def read_texts(data_dir: Path, treaties: set[str], states: set[str], problems: list[Problem]) -> Texts:

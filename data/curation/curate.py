@@ -1,10 +1,10 @@
-"""One-off curation of ../shared/sources/ into the project's own tables in data/.
+"""One-off curation of the researched source tables into the project's own tables in data/.
 
 Kept for the record: it shows how each curated row and its verification status were derived from
 the researched tables. The curated tables in data/ are the source of truth from then on; edit them
 directly, not this script's output. Run from the repository root:
 
-    python data/curation/curate.py ../shared/sources
+    python data/curation/curate.py SOURCES_DIR   (the folder of researched source tables)
 """
 
 from __future__ import annotations
@@ -171,9 +171,8 @@ def curate_membership(sources: Path) -> list[dict[str, str]]:
             "joined": "1996-02-28",
             "left": "2022-03-16",
             "status": "unverified",
-            "source": "UNVERIFIED-RECALL: shared/sources/README.md describes Russia's membership 1996-2022 but "
-            "coe_members.csv has no row; dates recalled (joined 28 Feb 1996; ceased 16 Mar 2022 by Committee "
-            "of Ministers Resolution CM/Res(2022)2) - verify at https://www.coe.int/en/web/portal/russian-federation",
+            "source": "UNVERIFIED-RECALL: no source seen; dates recalled (joined 28 Feb 1996; ceased 16 Mar 2022 "
+            "by Committee of Ministers Resolution CM/Res(2022)2) - verify at https://www.coe.int/en/web/portal/russian-federation",
             "note": "expelled from the Council of Europe in 2022",
         }
     )
@@ -188,7 +187,9 @@ def write(path: Path, rows: list[dict[str, str]]) -> None:
 
 
 def main(argv: list[str]) -> None:
-    sources = Path(argv[1] if len(argv) > 1 else "../shared/sources")
+    if len(argv) != 2:
+        sys.exit(f"usage: {argv[0]} SOURCES_DIR (the folder of researched source tables)")
+    sources = Path(argv[1])
     out = Path("data")
     write(out / "acts.csv", curate_acts(sources))
     write(out / "states.csv", curate_states(sources))

@@ -1,10 +1,10 @@
-"""One-off curation of the article, treaty-fact and reservation tables of ../shared/sources/ into data/.
+"""One-off curation of the researched article, treaty-fact and reservation tables into data/.
 
 Kept for the record, like curate.py: the curated tables in data/ are the truth from then on. The
 sources' free-text status cells ("en_verified;fr_unverified", "verified (secondary sources)") become
 one of verified / unverified, with the original kept in status_detail. Run from the repository root:
 
-    python data/curation/curate_texts.py ../shared/sources
+    python data/curation/curate_texts.py SOURCES_DIR   (the folder of researched source tables)
 """
 
 from __future__ import annotations
@@ -27,6 +27,9 @@ CATEGORY = {
     "final clause": "final-clause",
 }
 ARTICLE = re.compile(r"Art\. (\d+)")
+
+# Rows whose source cell is empty were written from memory and are marked so.
+RECALL = "UNVERIFIED-RECALL (no source seen; to verify against the treaty's text)"
 
 
 def english_status(status: str) -> str:
@@ -63,7 +66,7 @@ def curate_articles(sources: Path, number: str) -> list[dict[str, str]]:
                     "conduct_or_power": src["conduct_or_power"],
                     "status": english_status(src["status"]),
                     "status_detail": src["status"],
-                    "source": src["source"] or "UNVERIFIED-RECALL (no source in shared/sources)",
+                    "source": src["source"] or RECALL,
                 }
             )
     return rows
@@ -80,7 +83,7 @@ def curate_facts(sources: Path) -> list[dict[str, str]]:
                     "value": src["value"],
                     "status": fact_status(src["status"]),
                     "status_detail": src["status"],
-                    "source": src["source"] or "UNVERIFIED-RECALL (no source in shared/sources)",
+                    "source": src["source"] or RECALL,
                 }
             )
     return rows
@@ -106,14 +109,16 @@ def curate_reservations(sources: Path) -> list[dict[str, str]]:
                     "granted_by": src["article_granting_it"],
                     "description": src["description"],
                     "status": fact_status(src["status"]),
-                    "source": src["source"] or "UNVERIFIED-RECALL (no source in shared/sources)",
+                    "source": src["source"] or RECALL,
                 }
             )
     return rows
 
 
 def main(argv: list[str]) -> None:
-    sources = Path(argv[1] if len(argv) > 1 else "../shared/sources")
+    if len(argv) != 2:
+        sys.exit(f"usage: {argv[0]} SOURCES_DIR (the folder of researched source tables)")
+    sources = Path(argv[1])
     out = Path("data")
     for number in ("185", "189", "224"):
         write(out / f"articles_{number}.csv", curate_articles(sources, number))

@@ -21,11 +21,14 @@ OWID = (
 CC = "datasets/country-codes@caa72d1e0e5af8876c170bb36a9e4d64a01bba88:data/country-codes.csv"
 EU_TABLE = "EU Publications Office Country authority table: IRI pattern .../authority/country/{ISO 3166-1 alpha-3}"
 ISO_OBP = "ISO Online Browsing Platform: URL pattern https://www.iso.org/obp/ui/#iso:code:3166:{alpha-2}"
-COE = "CoE Treaty Office URL pattern (shared/docs/design.md, Linking targets)"
+COE = (
+    "Council of Europe Treaty Office (https://www.coe.int/en/web/conventions/full-list): "
+    "URL pattern of its treaty pages"
+)
 DBPEDIA_NOTE = "DBpedia: no sourced table of DBpedia IRIs for States was at hand; not guessed from names"
 HEADER = ["subject", "relation", "target", "label", "source", "note"]
 # An empty target records that an identifier was looked for and not found; its source says where.
-SEARCHED = "searched, not found: shared/sources; " + OWID.split(":")[0] + "; " + CC.split(":")[0]
+SEARCHED = "searched, not found: " + OWID.split(":")[0] + "; " + CC.split(":")[0]
 
 
 def read_owid(path: str) -> dict[str, str]:

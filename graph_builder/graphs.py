@@ -1,0 +1,19 @@
+"""Graphs taken together: the union of several rdflib graphs as one new graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rdflib import Graph
+
+
+def union(graphs: Iterable[Graph], store: str = "default") -> Graph:
+    """A new graph holding every triple of graphs (the inputs are left as they are).
+
+    store names the rdflib store to use ("SimpleMemory" is faster where named graphs are not needed).
+    """
+    merged = Graph(store=store)
+    for graph in graphs:
+        for triple in graph:
+            merged.add(triple)
+    return merged
