@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import waitress
@@ -26,6 +28,7 @@ from .endpoint.faults import (
 )
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from .endpoint.reload import Reloadable
 from .graph_builder.build import Inputs, build, is_stale, make_graphs
 from .graph_builder.checks import CheckError
 from .graph_builder.quality import format_quality, measure_quality
@@ -95,15 +98,22 @@ def ensure_build(args: argparse.Namespace) -> bool:
 def cmd_serve(args: argparse.Namespace) -> int:
     build_dir = resources.build_dir(args.build_dir)
     # Over a remote store nothing is built: the build folder, when there is one, gives the manifest,
-    # the ontology pages and the downloads; the graph itself is the store's.
-    if not args.remote and not ensure_build(args):
+    # the ontology pages and the downloads; the graph itself is the store's. A release folder behind
+    # a switched symlink is served as it is (--no-build), never rebuilt in place.
+    if not (args.remote or args.no_build) and not ensure_build(args):
         return EXIT_FAILED
+
+    def make_app():
+        # The folder the build path names now: a later switch of the symlink reaches this process only
+        # through a reload, never half-way (a replaced query worker reloads the same folder).
+        config = Config.load(
+            build_dir=build_dir.resolve(), engine=args.engine, timeout=args.timeout, workers=args.workers,
+            remote=args.remote,
+        )  # fmt: skip
+        return create_app(config)
+
     try:
-        app = create_app(
-            Config.load(
-                build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers, remote=args.remote
-            )
-        )
+        server = Reloadable(make_app)
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
@@ -112,10 +122,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except (CatalogueError, EngineFailure, StoreFailure, QueryTimeout, ManifestError, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
-    engine = app.extensions["bkg_engine"]
-    where = f" at {args.remote}" if args.remote else ""
+    engine = server.app.extensions["bkg_engine"]
+    where = f" at {args.remote}" if args.remote else f" from {build_dir.resolve()}"
     say(f"serving {len(engine)} triples with the {engine.name} engine{where} on http://{args.host}:{args.port}/sparql")
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    say(f"kill -HUP {os.getpid()} serves the build {build_dir} names then, without dropping a request")
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=server.reload, name="bkg-reload").start())
+    waitress.serve(server, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
     return EXIT_OK
 
 
@@ -273,6 +285,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
     p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
+    p.add_argument(
+        "--no-build", action="store_true",
+        help="serve the build folder as it is, never build first (release folders behind a switched symlink)",
+    )  # fmt: skip
     p.add_argument(
         "--remote", default=None, metavar="QUERY_URL",
         help="serve from this SPARQL endpoint (where 'publish' put the graphs) instead of the build (BKG_REMOTE)",
