@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from rdflib import Namespace, URIRef
 
-from budapest_kg.namespaces import PREFIXES
+from budapest_kg.namespaces import BASE, BKG, GRAPH, ID, PREFIXES
 
 
 @dataclass(frozen=True)
@@ -23,28 +23,36 @@ class BuildBase:
 
     @property
     def bkg(self) -> Namespace:
-        return Namespace(self.base + "ontology#")
+        return self.rebase(BKG)
 
     @property
     def id(self) -> Namespace:
-        return Namespace(self.base + "id/")
+        return self.rebase(ID)
 
     @property
     def graph(self) -> Namespace:
-        return Namespace(self.base + "graph/")
+        return self.rebase(GRAPH)
 
     @property
     def ontology(self) -> URIRef:
-        return URIRef(self.base + "ontology")
+        """The ontology itself: its namespace without the '#'."""
+        return URIRef(str(self.bkg).rstrip("#"))
 
     @property
     def dataset(self) -> URIRef:
+        """The dataset that VoID and DCAT describe."""
         return URIRef(self.base + "dataset")
+
+    def rebase(self, namespace: Namespace) -> Namespace:
+        """A namespace of budapest_kg.namespaces (minted under this process's BASE) under this base."""
+        return Namespace(self.base + str(namespace)[len(BASE) :])
 
     def prefixes(self) -> dict[str, str]:
         """budapest_kg.namespaces.PREFIXES with the project's own namespaces under this base."""
-        rebased = {"bkg": self.bkg, "id": self.id}
-        return {prefix: str(rebased.get(prefix, namespace)) for prefix, namespace in PREFIXES.items()}
+        return {
+            prefix: str(self.rebase(namespace) if str(namespace).startswith(BASE) else namespace)
+            for prefix, namespace in PREFIXES.items()
+        }
 
 
 def build_base() -> BuildBase:

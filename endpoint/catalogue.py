@@ -21,8 +21,9 @@ RESERVED = ("format",)
 
 
 @bp.get("/queries")
-def index() -> Response:
-    described = [dict(q.describe(), url=url_for("catalogue.run", name=q.name)) for q in catalogue().values()]
+def list_queries() -> Response:
+    queries = catalogue().values()
+    described = [dict(q.describe(), url=url_for("catalogue.run_named_query", name=q.name)) for q in queries]
     override = request.args.get("format", "").lower()
     if override in ("json", "application/json"):
         wanted = "application/json"
@@ -43,7 +44,7 @@ def index() -> Response:
 
 
 @bp.get("/queries/<path:name>")
-def run(name: str) -> Response:
+def run_named_query(name: str) -> Response:
     try:
         query = find_query(catalogue(), name)
     except UnknownQuery as exc:

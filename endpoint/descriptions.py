@@ -90,6 +90,12 @@ def describe_service() -> Graph:
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, VOID.triples, Literal(len(current_app.extensions["bkg_engine"]), datatype=XSD.integer)))
     graph.add((dataset, RDFS.seeAlso, URIRef(request.url_root.rstrip("/") + VOID_PATH)))
+    add_graphs(graph, dataset)
+    return graph
+
+
+def add_graphs(graph: Graph, dataset: BNode) -> None:
+    """The default graph (the union) and each named graph with its size, in SD terms."""
     default = BNode()
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
@@ -102,7 +108,6 @@ def describe_service() -> Graph:
         graph.add((named, SD.graph, described))
         graph.add((described, RDF.type, SD.Graph))
         graph.add((described, VOID.triples, Literal(size, datatype=XSD.integer)))
-    return graph
 
 
 def describe_limits(config) -> str:
@@ -139,13 +144,17 @@ def describe_void() -> Graph:
         graph.add((subset, RDF.type, VOID.Dataset))
         graph.add((subset, SD.name, URIRef(name)))
         graph.add((subset, VOID.triples, Literal(size, datatype=XSD.integer)))
-    for cls, count in stats["classes"].items():
+    add_class_partitions(graph, dataset, stats["classes"])
+    add_linksets(graph, dataset, stats["links"])
+    return graph
+
+
+def add_class_partitions(graph: Graph, dataset: URIRef, classes: dict[str, int]) -> None:
+    for cls, count in classes.items():
         partition = BNode()
         graph.add((dataset, VOID.classPartition, partition))
         graph.add((partition, VOID["class"], URIRef(cls)))
         graph.add((partition, VOID.entities, Literal(count, datatype=XSD.integer)))
-    add_linksets(graph, dataset, stats["links"])
-    return graph
 
 
 def add_linksets(graph: Graph, dataset: URIRef, links: dict) -> None:

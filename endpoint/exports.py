@@ -30,7 +30,7 @@ bp = Blueprint("exports", __name__)
 _lock = threading.Lock()
 
 
-def context() -> dict[str, str]:
+def make_context() -> dict[str, str]:
     """The JSON-LD context: the project's prefixes, under the build's base."""
     return build_base().prefixes()
 
@@ -67,9 +67,9 @@ def convert(nquads: bytes, suffix: str) -> bytes:
     dataset = Dataset()
     dataset.parse(data=nquads, format="nquads")
     if suffix == "jsonld":
-        return dataset.serialize(format="json-ld", context=context(), encoding="utf-8")
+        return dataset.serialize(format="json-ld", context=make_context(), encoding="utf-8")
     union = Graph()
-    for prefix, namespace in context().items():
+    for prefix, namespace in make_context().items():
         union.bind(prefix, namespace, override=True)
     for graph in dataset.graphs():
         if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
@@ -79,7 +79,7 @@ def convert(nquads: bytes, suffix: str) -> bytes:
 
 
 @bp.get(f"/download/{STEM}.<suffix>")
-def download(suffix: str) -> Response:
+def send_download(suffix: str) -> Response:
     found = next((d for d in DOWNLOADS if d.suffix == suffix), None)
     if found is None:
         choices = ", ".join(f"{STEM}.{d.suffix}" for d in DOWNLOADS)
@@ -92,11 +92,11 @@ def download(suffix: str) -> Response:
 
 
 @bp.get("/download/")
-def catalogue() -> Response:
+def send_dcat() -> Response:
     fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
     graph = describe_downloads(request.url_root)
     if fmt.name == "jsonld":
-        body = graph.serialize(format="json-ld", context={**context(), "dcat": str(DCAT)}, encoding="utf-8")
+        body = graph.serialize(format="json-ld", context={**make_context(), "dcat": str(DCAT)}, encoding="utf-8")
     elif fmt.name in ("nquads", "trig"):
         body = graph.serialize(format="nt", encoding="utf-8")  # one graph: N-Triples is valid N-Quads and TriG
     else:

@@ -20,14 +20,14 @@ FORMATS = (HTML, *(fmt for fmt in GRAPH_FORMATS if fmt.name in RDFLIB_NAMES))
 
 
 @bp.get("/ontology")
-def ontology():
+def send_ontology():
     fmt = choose_format(FORMATS, request.accept_mimetypes, request.args.get("format"))
     if fmt is HTML:
         body = read_built(HTML_FILE)
     elif fmt.name == "turtle":
         body = read_built(TURTLE_FILE)
     else:
-        body = parsed_ontology().serialize(format=RDFLIB_NAMES[fmt.name], encoding="utf-8")
+        body = parse_ontology().serialize(format=RDFLIB_NAMES[fmt.name], encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)  # werkzeug adds charset=utf-8 to text/* types
     response.vary.add("Accept")
     return response
@@ -43,7 +43,7 @@ def read_built(name: str) -> bytes:
         ) from None
 
 
-def parsed_ontology() -> Graph:
+def parse_ontology() -> Graph:
     """The built ontology's Turtle parsed once per app, for the other RDF serialisations."""
     if "bkg_ontology_graph" not in current_app.extensions:
         graph = Graph()

@@ -26,17 +26,17 @@ EXTENSIONS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdf
 
 
 @bp.get("/id/<path:rest>")
-def thing(rest: str) -> Response:
-    return dereference("id/", rest)
+def dereference_thing(rest: str) -> Response:
+    return dereference(current_lookup().names.id + rest)
 
 
 @bp.get("/term/<path:name>")
-def term(name: str) -> Response:
-    return dereference("ontology#", name)
+def dereference_term(name: str) -> Response:
+    return dereference(current_lookup().names.bkg + name)
 
 
 @bp.get("/graph/<name>")
-def named_graph(name: str) -> Response:
+def send_named_graph(name: str) -> Response:
     """A named graph of the build: a page with its size, or all its triples as RDF."""
     lookup = current_lookup()
     stem, dot, extension = name.rpartition(".")
@@ -59,9 +59,10 @@ def named_graph(name: str) -> Response:
     return response
 
 
-def dereference(prefix: str, rest: str) -> Response:
+def dereference(asked: str) -> Response:
+    """The resource named by the IRI asked for (or by it less a format extension), as HTML or RDF."""
     lookup = current_lookup()
-    iri, extension = resolve(lookup, lookup.base + prefix + rest)
+    iri, extension = resolve(lookup, asked)
     fmt = choose_format(LD_FORMATS, request.accept_mimetypes, request.args.get("format") or extension)
     if fmt is HTML:
         response = Response(pages.render_resource(iri), mimetype="text/html")
@@ -79,15 +80,15 @@ def dereference(prefix: str, rest: str) -> Response:
 
 def resolve(lookup, iri: str) -> tuple[str, str | None]:
     """The IRI that exists in the graph and the format its extension names; 404 when none exists."""
-    if known(lookup, iri):
+    if is_known(lookup, iri):
         return iri, None
     stem, dot, extension = iri.rpartition(".")
-    if dot and extension in EXTENSIONS and known(lookup, stem):
+    if dot and extension in EXTENSIONS and is_known(lookup, stem):
         return stem, EXTENSIONS[extension]
     raise not_found(f"no resource <{iri}> in this graph")
 
 
-def known(lookup, iri: str) -> bool:
+def is_known(lookup, iri: str) -> bool:
     return bool(SAFE_IRI.match(iri)) and lookup.ask(f"ASK {{ <{iri}> ?p ?o }}")
 
 

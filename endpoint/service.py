@@ -10,6 +10,6 @@ bp = Blueprint("service", __name__)
 
 
 @bp.get(descriptions.VOID_PATH)
-def void() -> Response:
+def send_void() -> Response:
     """VoID: triples per named graph, classes with their number of instances, links to other datasets."""
     return descriptions.send(descriptions.describe_void())

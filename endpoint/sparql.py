@@ -23,7 +23,7 @@ CORS_HEADERS = {
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
-def sparql() -> Response:
+def answer_protocol_request() -> Response:
     if request.method not in ("GET", "HEAD", "POST"):
         raise method_not_allowed(f"{request.method} is not allowed on /sparql; use GET or POST")
     params = read_protocol_request()
