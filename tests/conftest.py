@@ -20,9 +20,9 @@ from budapest_kg.endpoint.config import Config
 from budapest_kg.graph_builder.build import Inputs, build
 from flask import Flask
 
-from budapest_kg import cli, resources
+from budapest_kg import cli, publish, resources
 
-from . import expected
+from . import expected, servers
 from .web import AppClient, LiveServer
 
 ENGINES = ["oxigraph", "rdflib"]
@@ -121,10 +121,15 @@ def engine_name(request) -> str:
     return request.param
 
 
-@pytest.fixture(scope="session")
-def live_server(apps, engine_name) -> LiveServer:
-    """A running endpoint on a loopback port over the session's build, once per engine."""
-    return apps.server(engine_name)
+@pytest.fixture(scope="session", params=[*ENGINES, "remote"])
+def live_server(request, apps) -> LiveServer:
+    """A running endpoint on a loopback port over the session's build, once per engine: the two
+    in-process ones, and the remote engine over `oxigraph serve` holding the published build."""
+    if request.param == "remote" and "remote" not in apps.apps:
+        store = request.getfixturevalue("oxigraph_store")
+        config = Config.load(build_dir=apps.build_dir, remote=store.query_url, timeout=GENEROUS_TIMEOUT)
+        apps.apps["remote"] = create_app(config)
+    return apps.server(request.param)
 
 
 @pytest.fixture(scope="session")
@@ -160,3 +165,20 @@ def call_command(*args: str, env: dict | None = None) -> subprocess.CompletedPro
         stream.flush()
         texts.append(stream.buffer.getvalue().decode("utf-8"))
     return subprocess.CompletedProcess(list(args), code, *texts)
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(build_dir, tmp_path_factory) -> Iterator[servers.Server]:
+    """`oxigraph serve` (PyPI) on a loopback port, with the session's build published into it."""
+    with servers.oxigraph(tmp_path_factory.mktemp("oxigraph")) as server:
+        publish.publish(build_dir, publish.Target(server.store_url, server.query_url))
+        yield server
+
+
+@pytest.fixture(scope="session")
+def virtuoso_store(build_dir, tmp_path_factory) -> Iterator[servers.Virtuoso]:
+    """Virtuoso Open Source (Debian) on loopback ports, with the session's build published into it."""
+    with servers.virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        target = publish.Target(server.store_url, server.query_url, server.user, server.password)
+        publish.publish(build_dir, target)
+        yield server
