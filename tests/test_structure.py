@@ -18,7 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TOP = "budapest_kg"
 BUILDER = f"{TOP}.graph_builder"
 ENDPOINT = f"{TOP}.endpoint"
-CLI = (f"{TOP}.cli", f"{TOP}.__main__")  # the one place where builder and endpoint meet
+# The one place where builder and endpoint meet: the command line (its lifecycle commands in their own module).
+CLI = (f"{TOP}.cli", f"{TOP}.cli_lifecycle", f"{TOP}.__main__")
 CODE_PACKAGES = (TOP, BUILDER, ENDPOINT)
 MAX_LINES = 400
 
@@ -51,10 +52,15 @@ def package_dirs() -> dict[str, Path]:
 
 
 def read_modules() -> dict[str, Module]:
+    """Every module of the code packages, sub-packages (folders with an __init__.py) included."""
     modules = {}
     for package in CODE_PACKAGES:
-        for path in sorted(package_dirs()[package].glob("*.py")):
-            name = package if path.stem == "__init__" else f"{package}.{path.stem}"
+        folder = package_dirs()[package]
+        for path in sorted(folder.rglob("*.py")):
+            parts = path.relative_to(folder).with_suffix("").parts
+            if not all((folder.joinpath(*parts[:i]) / "__init__.py").is_file() for i in range(1, len(parts))):
+                continue  # a folder that is not a package (data/curation scripts, templates)
+            name = ".".join([package, *(p for p in parts if p != "__init__")])
             text = path.read_text(encoding="utf-8")
             tree = ast.parse(text, filename=str(path))
             modules[name] = Module(name, path, path.stem == "__init__", tree, len(text.splitlines()))
