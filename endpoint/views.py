@@ -43,7 +43,7 @@ def init_app(app: Flask) -> None:
 
 
 def render_node(node: Node | None) -> Markup:
-    """An RDF term as HTML: a labelled link for an IRI, the text (with its language) for a literal."""
+    """An RDF term as HTML: a labelled link for an IRI, the text for a literal (its language named unless English)."""
     if node is None:
         return Markup("")
     if node.is_iri:
@@ -53,9 +53,10 @@ def render_node(node: Node | None) -> Markup:
     text = escape(node.value)
     if WEB_LINK.match(node.value):
         return Markup(f'<a href="{text}">{text}</a>')
-    if node.lang:
+    if node.lang and node.lang != "en":
+        # The site is in English: only another language is named, and quietly.
         lang = escape(node.lang)
-        return Markup(f'<span lang="{lang}">{text}</span> <span class="lang">({lang})</span>')
+        return Markup(f'<span lang="{lang}">{text}</span> <span class="lang">{lang}</span>')
     return text
 
 
