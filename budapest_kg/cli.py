@@ -99,8 +99,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(f"error: {exc}")
         return EXIT_FAILED
     engine = app.extensions["bkg_engine"]
-    say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    try:
+        server = waitress.create_server(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    except OSError as exc:  # the port is taken (or the address is not this machine's): one line, no traceback
+        say(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another with --port")
+        getattr(engine, "close", lambda: None)()
+        return EXIT_USAGE
+    root = f"http://{args.host}:{args.port}"
+    say(f"serving {len(engine)} triples with the {engine.name} engine")
+    say(f"  the site:            {root}/")
+    say(f"  the SPARQL endpoint: {root}/sparql")
+    server.run()
     return EXIT_OK
 
 
