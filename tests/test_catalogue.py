@@ -473,35 +473,3 @@ def test_engines_agree(engine, rdflib_engine, catalogue, data, name):
     values = {"state": "FRA"} if "state" in {p.name for p in query.params} else {}
     text = query.bind(values, set(data.states))
     assert normalise(rows_of(engine, text)) == normalise(rows_of(rdflib_engine, text))
-
-
-# ---- results that link: the IRI of each State or treaty listed ------------------------------------
-
-STATE_IRI = "https://w3id.org/budapest-kg/id/state/"
-TREATY_IRI = "https://w3id.org/budapest-kg/id/treaty/"
-
-
-def default_values(query) -> dict[str, str]:
-    return {"state": "FRA"} if "state" in {p.name for p in query.params} else {}
-
-
-@pytest.mark.parametrize("name", sorted(p.stem for p in resources.PACKAGED.queries_dir.glob("*.rq")))
-def test_queries_that_list_states_or_treaties_return_their_iris(ask, catalogue, name):
-    """A row naming a State (iso3) carries the State's IRI in ?state; one naming a treaty (code), its ?treaty."""
-    rows = ask(name, **default_values(catalogue[name]))
-    for row in rows:
-        if "iso3" in row:
-            assert row.get("state") == STATE_IRI + row["iso3"], (name, row)
-        code = row.get("code") or row.get("treatyCode")
-        if code and code.split()[0] in ("ETS", "CETS"):
-            assert row.get("treaty") == TREATY_IRI + code.lower().replace(" ", "-"), (name, row)
-    # Queries that list States must list some for these tests to mean anything.
-    if name in ("parties", "non-member-parties", "parties-missing-protocol", "signatories-only"):
-        assert rows, name
-        assert all("state" in row for row in rows), name
-
-
-def test_state_profile_links_each_act_to_its_record(ask):
-    rows = [r for r in ask("state-profile", state="FRA") if "treatyCode" in r]
-    assert rows
-    assert all(r["event"].startswith("https://w3id.org/budapest-kg/id/event/") for r in rows)
