@@ -73,6 +73,7 @@ def show_query_page():
 
 def render_query_page(text: str, *, chosen: NamedQuery | None = None, intro: str = "", values=None):
     """The page with text in the editor and, unless it is empty, its answer: (html, status)."""
+    size, page = read_paging()  # a bad page or size is refused before the query runs
     result, problem, status = None, None, 200
     if text.strip():
         try:
@@ -85,9 +86,10 @@ def render_query_page(text: str, *, chosen: NamedQuery | None = None, intro: str
             result = {"kind": "error", "detail": problem.one_line if problem else detail}
     paging = None
     if result and "rows" in result:
-        paging = choose_page(len(result["rows"]))
+        total = len(result["rows"])
+        paging = Paging(total, min(page, max(1, -(-total // size))), size)
         result["shown"] = result["rows"][paging.first : paging.last]
-    page = render_template(
+    body = render_template(
         "query.html",
         catalogue=sorted(catalogue().values(), key=lambda q: q.summary.casefold()),
         chosen=chosen,
@@ -104,7 +106,7 @@ def render_query_page(text: str, *, chosen: NamedQuery | None = None, intro: str
         downloads=downloads(text, result),
         permalink="/query?" + urlencode({"query": text}) if text.strip() else "",
     )
-    return page, status
+    return body, status
 
 
 def starter_query() -> str:
@@ -113,14 +115,12 @@ def starter_query() -> str:
     return prefixes + "\n" + STARTER
 
 
-def choose_page(total: int) -> Paging:
-    """The page and page size asked for (?page=, ?size=); 400 naming the choices for a bad value."""
+def read_paging() -> tuple[int, int]:
+    """The page size and page asked for (?size=, ?page=); 400 naming the choices for a bad value."""
     size = read_number("size", DEFAULT_PAGE_SIZE)
     if size not in PAGE_SIZES:
         raise bad_request(f"size={size} is not a page size here; choose one of {', '.join(map(str, PAGE_SIZES))}")
-    page = read_number("page", 1)
-    pages = max(1, -(-total // size))
-    return Paging(total, min(page, pages), size)
+    return size, read_number("page", 1)
 
 
 def read_number(name: str, default: int) -> int:
