@@ -253,7 +253,8 @@ def test_query_page_runs_a_catalogue_query_and_links_results(live_server, acts):
     assert ("/query?example=parties", summary_of("parties")) in listing.links
     result = page(live_server, "/query?example=parties")
     rows = result.body_rows("results")
-    assert {row[0] for row in rows} == parties
+    assert {row[1] for row in rows} == parties  # the State (a link to its page), then its ISO code
+    assert {href.rsplit("/", 1)[-1] for href, _ in result.links if href.startswith("/id/state/")} == parties
     assert "VALUES ?_treaty" in result.plain  # the parameters are bound, in the editor, to be changed
     downloads = {text: href for href, text in result.links if href.startswith("/sparql?")}
     assert {"json", "xml", "csv", "tsv"} <= set(downloads)
