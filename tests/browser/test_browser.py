@@ -2,59 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.wait import WebDriverWait
 
-import pytest
-from budapest_kg.endpoint import create_app
-from budapest_kg.endpoint.config import Config
-
-from ..conftest import LiveServer
 from ..test_site import parties_today, summary_of
-
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra: pip install -e '.[test]'")
-from selenium.webdriver.chrome.options import Options  # noqa: E402
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support import expected_conditions  # noqa: E402
-from selenium.webdriver.support.wait import WebDriverWait  # noqa: E402
-
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1280,1000",
-)
-CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
-
-
-@pytest.fixture(scope="module")
-def server(build_dir):
-    with LiveServer(create_app(Config.load(build_dir=build_dir))) as live:
-        yield live
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory):
-    if not (CHROMIUM and DRIVER):
-        pytest.skip(
-            "Debian's chromium and chromium-driver are not installed on this machine "
-            "(apt-get install -y chromium chromium-driver; .ci/run installs them)"
-        )
-    options = Options()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
 
 
 def follow(browser, element) -> None:
