@@ -23,7 +23,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 
-MAX_HEIGHT = 3200
+MAX_HEIGHT = 2000
 FLAGS = (
     "--headless",
     "--no-sandbox",
