@@ -58,7 +58,7 @@ def render_node(node: Node | None) -> Markup:
         return Markup('<span class="muted">(anonymous node)</span>')
     text = escape(node.value)
     if WEB_LINK.match(node.value):
-        return Markup(f'<a href="{text}">{text}</a>')
+        return Markup(f'<a class="url" href="{text}">{text}</a>')
     if node.lang and node.lang != "en":
         # The site is in English: only another language is named, and quietly.
         lang = escape(node.lang)
@@ -71,7 +71,7 @@ def render_source(text: str) -> Markup:
     pieces = []
     for piece in URL_IN_TEXT.split(text or ""):
         if URL_IN_TEXT.fullmatch(piece):
-            pieces.append(Markup('<a href="{0}">{0}</a>').format(piece))
+            pieces.append(Markup('<a class="url" href="{0}">{0}</a>').format(piece))
         else:
             pieces.append(escape(piece))
     return Markup("").join(pieces)
