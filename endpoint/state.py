@@ -7,7 +7,7 @@ from collections import defaultdict
 from flask import render_template
 
 from .lookup import Lookup
-from .views import read_external_links, treaty_key
+from .views import natural_key, read_external_links, treaty_key
 
 
 def render_state(lookup: Lookup, iri: str, statements: dict) -> str:
@@ -25,6 +25,13 @@ def render_state(lookup: Lookup, iri: str, statements: dict) -> str:
         f"SELECT DISTINCT ?ob ?t WHERE {{ {{ <{iri}> ?p ?ob }} UNION {{ ?ob ?p <{iri}> }} ?ob a bkg:Obligation"
         " OPTIONAL { ?t bkg:imposesObligation ?ob } }"
     )
+    if obligations:
+        # In the order of the treaties and of their articles (Art. 2 before Art. 10), not as the engine lists them.
+        def in_text_order(row: dict) -> tuple:
+            treaty = treaty_key(lookup, row["t"].value) if "t" in row else (0, "")
+            return treaty, natural_key(lookup.label(row["ob"].value))
+
+        obligations.sort(key=in_text_order)
     acts = read_acts(lookup, iri)
     return render_template(
         "state.html",

@@ -242,3 +242,38 @@ def test_pages_share_the_look_without_inline_script_or_style(client, path):
     assert " style=" not in body
     assert "<script" not in body
     assert body.count("<h1") == 1
+
+
+# ---- resource pages curate before they dump ---------------------------------------------------------
+
+
+def test_a_states_obligations_are_in_the_order_of_the_articles(client):
+    page = Page(html(client, "/id/state/FRA"))
+    numbers = [
+        int(m.group(1)) for href, _ in page.links if (m := re.fullmatch(r"/id/obligation/ets-185/article-(\d+)", href))
+    ]
+    assert len(numbers) > 5
+    assert numbers == sorted(numbers)
+
+
+def test_what_refers_to_a_treaty_is_grouped_by_property_without_the_parties_roles(client):
+    body = html(client, "/id/treaty/ets-185")
+    refers = Page(body).tables["refers"]
+    groups = [row[0] for row in refers[1:]]
+    names = [re.sub(r" \(\d+\)$", "", g) for g in groups]
+    assert names == sorted(names, key=str.casefold)
+    assert not any(name.startswith(("is Party", "is Contracting State", "is signatory")) for name in names)
+    assert "<summary>" in body  # long groups collapsed, with their count
+
+
+def test_a_states_page_leads_with_its_status_and_says_what_it_said(client, acts):
+    page = Page(html(client, "/id/state/IND"))
+    text = page.plain
+    assert text.index("Status per treaty") < text.index("Positions and statements") < text.index("All statements")
+    assert "2018" in text.split("Positions and statements", 1)[1]
+    japan = Page(html(client, "/id/state/JPN")).plain.split("Reservations and declarations", 1)[1]
+    made = [r for r in csv_rows("state_reservations.csv") if r["iso3"] == "JPN"]
+    assert made
+    for row in made:
+        assert row["provision"] in japan
+        assert row["date"] in japan
