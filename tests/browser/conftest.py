@@ -8,13 +8,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from budapest_kg.endpoint import create_app
-from budapest_kg.endpoint.config import Config
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
-
-from ..conftest import LiveServer
 
 CHROMIUM = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
@@ -35,9 +31,9 @@ AXE_CACHE = Path(os.environ.get("BKG_AXE_DIR", Path.home() / ".cache" / "budapes
 
 
 @pytest.fixture(scope="session")
-def server(build_dir):
-    with LiveServer(create_app(Config.load(build_dir=build_dir, workers=0))) as live:
-        yield live
+def server(apps):
+    """The session's oxigraph app on its real loopback server."""
+    return apps.server("oxigraph")
 
 
 @pytest.fixture(scope="session")

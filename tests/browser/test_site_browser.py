@@ -11,8 +11,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from ..expected import members
-from ..test_site import parties_today, summary_of
+from .. import expected as ex
 from .test_browser import follow
 
 PAGES = {
@@ -143,7 +142,7 @@ def follow_summary(browser, text: str) -> None:
 def open_catalogue_query(browser, server, name: str) -> None:
     browser.get(server.url + "/")
     follow(browser, browser.find_element(By.LINK_TEXT, "Catalogue"))
-    heading_link = browser.find_element(By.XPATH, f"//h2/a[normalize-space()='{summary_of(name)}']")
+    heading_link = browser.find_element(By.XPATH, f"//h2/a[normalize-space()='{ex.query_metadata()[name]['summary']}']")
     follow(browser, heading_link)
 
 
@@ -180,11 +179,11 @@ def test_a_person_on_a_phone_finds_the_answers_by_clicking(phone, server, acts):
     }
     assert int(year_rows["2015"]) == parties_2015
     open_catalogue_query(phone, server, "party-count")
-    assert phone.find_element(By.CSS_SELECTOR, "#results tbody td").text == str(len(parties_today(acts)))
+    assert phone.find_element(By.CSS_SELECTOR, "#results tbody td").text == str(len(ex.parties_today("ETS 185")))
 
     # Which Parties are not members of the Council of Europe.
     open_catalogue_query(phone, server, "non-member-parties")
-    assert linked_states(phone) == parties_today(acts) - members()
+    assert linked_states(phone) == ex.parties_today("ETS 185") - ex.members()
 
     # Which Parties lack the First Protocol: choose the protocol, show.
     open_catalogue_query(phone, server, "parties-missing-protocol")
