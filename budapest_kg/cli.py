@@ -8,12 +8,20 @@ import os
 import sys
 from pathlib import Path
 
-from . import namespaces, resources
+from . import cli_lifecycle, namespaces, publish, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
 from .endpoint import check_build, server
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
-from .endpoint.faults import QueryError, RemoteFailure, ServiceRefused, UpdateRefused
+from .endpoint.faults import (
+    EngineFailure,
+    QueryError,
+    QueryTimeout,
+    RemoteFailure,
+    ServiceRefused,
+    StoreFailure,
+    UpdateRefused,
+)
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .graph_builder.freshness import Inputs, is_stale
@@ -95,30 +103,74 @@ def ensure_build(args: argparse.Namespace) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     build_dir = resources.build_dir(args.build_dir)
-    if not ensure_build(args):
+    # Over a remote store nothing is built: the build folder, when there is one, gives the manifest,
+    # the ontology pages and the downloads; the graph itself is the store's. A release folder behind
+    # a switched symlink is served as it is (--no-build), never rebuilt in place.
+    if not (args.remote or args.no_build) and not ensure_build(args):
         return EXIT_FAILED
     try:
         config = Config.load(
-            build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers,
+            build_dir=build_dir.resolve(), engine=args.engine, timeout=args.timeout, workers=args.workers,
             processes=args.processes, threads=args.threads, cache_bytes=args.cache_bytes, max_age=args.max_age,
+            remote=args.remote,
         )  # fmt: skip
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
     # A broken queries/*.rq, a corrupt manifest or a missing graph stops the start here, before any
-    # serving process is made (each then makes the app with its own query workers).
+    # serving process is made (each then makes the app with its own query workers). A remote store is
+    # asked by each serving process; one that does not answer stops them.
     try:
         manifest = check_build(config)
-    except (CatalogueError, ManifestError, OSError) as exc:
+    except (CatalogueError, ManifestError, OSError, StoreFailure, QueryTimeout, EngineFailure) as exc:
+        say(f"error: {exc}")
+        return EXIT_FAILED
+    try:
+        server.check_listen(args.host, args.port)
+    except OSError as exc:  # the port is taken (or the address is not this machine's): one line, no traceback
+        say(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another with --port")
+        return EXIT_USAGE
+    where = f" at {args.remote}" if args.remote else f" from {config.build_dir}"
+    root = f"http://{args.host}:{args.port}"
+
+    def announce() -> None:  # once the address listens
+        say(f"serving {manifest.get('triples', '?')} triples with the {config.engine} engine{where}")
+        say(f"  the site:            {root}/")
+        say(f"  the SPARQL endpoint: {root}/sparql")
+        say(f"  {config.processes} process(es), {config.workers} query worker(s) and {config.threads} thread(s) each")
+        say(f"kill -HUP {os.getpid()} serves the build {build_dir} names then, one process at a time")
+
+    link = None if args.remote else build_dir
+    server.serve(config, args.host, args.port, build_link=link, report=say, announce=announce)
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    build_dir = resources.build_dir(args.build_dir)
+    query_url = args.query_url or publish.default_query_url(args.url)
+    if not query_url:
+        say(f"error: {args.url} is not a graph-store address this command knows; give the query address (--query-url)")
+        return EXIT_USAGE
+    if (build_dir / resources.GRAPH_FILE).is_file() and is_stale(build_dir, inputs_of(args)):
+        say(f"warning: {build_dir} is older than its inputs or code; publishing it as it is (run build first)")
+    target = publish.Target(
+        store_url=args.url,
+        query_url=query_url,
+        user=args.user or os.environ.get(publish.USER_ENV),
+        password=args.password if args.password is not None else os.environ.get(publish.PASSWORD_ENV),
+        auth=args.auth,
+        timeout=args.timeout,
+    )
+    say(f"publishing {build_dir} to {args.url}")
+    try:
+        result = publish.publish(build_dir, target, report=say)
+    except publish.PublishError as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
     say(
-        f"serving {manifest.get('triples', '?')} triples with the {config.engine} engine on "
-        f"http://{args.host}:{args.port}/sparql in "
-        f"{config.processes} process(es), {config.workers} query worker(s) each; kill -HUP {os.getpid()} "
-        "serves the build the build folder names then"
+        f"published {len(result.graphs)} graphs, {result.triples} triples, to {args.url}; "
+        f"each graph's triple count checked at {query_url}"
     )
-    server.serve(config, args.host, args.port)
     return EXIT_OK
 
 
@@ -252,7 +304,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
     p.add_argument(
         "--workers", type=int, default=None,
-        help="query worker processes per serving process, at least --threads (default 2; BKG_WORKERS)",
+        help="query worker processes per serving process, at least --threads; 0: none, no time limit "
+        "(default 2; BKG_WORKERS)",
     )  # fmt: skip
     p.add_argument(
         "--cache-bytes", type=int, default=None,
@@ -262,9 +315,35 @@ def parser() -> argparse.ArgumentParser:
         "--max-age", type=int, default=None,
         help="seconds a client may reuse an answer without asking again (Cache-Control; BKG_MAX_AGE)",
     )  # fmt: skip
+    p.add_argument(
+        "--no-build", action="store_true",
+        help="serve the build folder as it is, never build first (release folders behind a switched symlink)",
+    )  # fmt: skip
+    p.add_argument(
+        "--remote", default=None, metavar="QUERY_URL",
+        help="serve from this SPARQL endpoint (where 'publish' put the graphs) instead of the build (BKG_REMOTE)",
+    )  # fmt: skip
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("publish", help="load the build into a SPARQL Graph Store (PUT per graph), then check it")
+    p.add_argument("url", help="the server's Graph Store Protocol address, e.g. http://host:7878/store")
+    p.add_argument(
+        "--query-url", default=None,
+        help="its SPARQL query address, for the check (default: known from the store address for Oxigraph, "
+        "Virtuoso, Fuseki, GraphDB, Neptune)",
+    )  # fmt: skip
+    p.add_argument("--user", default=None, help=f"user name (default: ${publish.USER_ENV})")
+    p.add_argument("--password", default=None, help=f"password (default: ${publish.PASSWORD_ENV}; prefer it)")
+    p.add_argument(
+        "--auth", default="auto", choices=publish.AUTH_SCHEMES,
+        help="HTTP authentication: whatever the server asks for (default), basic or digest",
+    )  # fmt: skip
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default: %(default)s)")
+    add_build_dir(p)
+    add_source(p)
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("query", help="run a SPARQL query against the built graph, without a server")
     source = p.add_mutually_exclusive_group(required=True)
@@ -280,6 +359,8 @@ def parser() -> argparse.ArgumentParser:
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_query)
+
+    cli_lifecycle.add_commands(sub, add_source, add_build_dir)
     return top
 
 

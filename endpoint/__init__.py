@@ -33,13 +33,20 @@ BLUEPRINTS = (sparql, health, catalogue, exports, service, resources, home, trea
 
 
 def check_build(config: Config) -> dict:
-    """What create_app checks before it starts any worker, without opening the store: the manifest (returned),
-    the catalogue and the build's graph. ManifestError, CatalogueError or FileNotFoundError name the problem.
+    """What create_app checks before it starts any worker, without opening the build's store: the manifest
+    (returned), the catalogue, and the build's graph or, with `remote`, that the store holds the graphs.
+    ManifestError, CatalogueError, FileNotFoundError or an EngineFault (StoreFailure …) names the problem.
 
     `serve` runs it in the process that forks the serving processes, which must not open the store (its
     background threads would not survive the fork)."""
     manifest = read_manifest(config.build_dir / build_files.MANIFEST_FILE)
     read_catalogue(build_files.source_tree().queries_dir)
+    if config.remote:
+        remote = open_engine(config.engine, config.build_dir, timeout=config.timeout, remote=config.remote)
+        close = getattr(remote, "close", None)
+        if close is not None:
+            close()
+        return manifest
     graph = config.build_dir / build_files.GRAPH_FILE
     if not graph.is_file():
         raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
@@ -71,6 +78,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None, servi
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
         fork=serving,
+        remote=config.remote or None,
     )
     app.extensions["bkg_results"] = ResultCache(config.cache_bytes)
     register_error_handlers(app)

@@ -15,6 +15,7 @@ def report_health():
     manifest = current_app.extensions["bkg_manifest"]
     return jsonify(
         status="ok",
+        version=manifest.get("version", ""),
         engine=engine.name,
         triples=len(engine),
         graphs=engine.graph_names(),

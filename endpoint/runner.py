@@ -77,7 +77,7 @@ def answer_query(
             return make_response(body, fmt)
     answer = run_query(text, default_graphs, named_graphs, base_iri)
     fmt = choose(answer.kind, override)
-    body = answer.serialize(fmt)
+    body = answer.serialize(fmt, build_base().prefixes())
     cache.put(("kind", *key), answer.kind)
     cache.put((*key, fmt.name), body)
     return make_response(body, fmt)
@@ -91,7 +91,7 @@ def choose(kind: str, override: str | None) -> Format:
 def respond(answer: Answer, override: str | None) -> Response:
     """The answer in the format the client asked for (override, then Accept)."""
     fmt = choose(answer.kind, override)
-    return make_response(answer.serialize(fmt), fmt)
+    return make_response(answer.serialize(fmt, build_base().prefixes()), fmt)
 
 
 def make_response(body: bytes, fmt: Format) -> Response:

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
 from budapest_kg import __version__, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
@@ -29,6 +30,7 @@ from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
 from .sources import Sources, read_sources
 from .table import DataError
+from .versions import stamp
 
 Report = Callable[[str], None]
 
@@ -96,7 +98,7 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
     with timer.step("checks", f"SHACL shapes in {inputs.ontology_dir / 'shapes'}, {inputs.checks_dir}/*_violation.rq"):
         run_checks(inputs.checks_dir, union(graphs.values()), inputs.ontology_dir / "shapes")
     manifest = {
-        "version": __version__,
+        "software_version": __version__,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "input_hash": inputs.digest(),
         "code_hash": code_digest(),
@@ -109,14 +111,24 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
 
 
 def serialise(graphs: dict[URIRef, Graph]) -> str:
-    """N-Quads of all named graphs, lines sorted so the same graphs give the same file."""
+    """N-Quads of all named graphs, lines sorted and blank nodes named canonically: same graphs, same file."""
     lines = []
     for iri, graph in graphs.items():
         suffix = f" <{iri}> .\n"
+        if any(isinstance(term, BNode) for triple in graph for term in triple):
+            graph = canonical(graph)
         for line in graph.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines():
             if line.endswith(" ."):
                 lines.append(line[:-2] + suffix)
     return "".join(sorted(lines))
+
+
+def canonical(graph: Graph) -> Graph:
+    """The graph with its blank nodes named from their structure (rdflib.compare), not at random."""
+    out = Graph()
+    for triple in to_canonical_graph(graph):
+        out.add(triple)
+    return out
 
 
 def write_build(result: Result, out: Path) -> None:
@@ -128,7 +140,9 @@ def write_build(result: Result, out: Path) -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        (staging / resources.GRAPH_FILE).write_text(serialise(result.graphs), encoding="utf-8")
+        nquads = serialise(result.graphs)
+        result.manifest = stamp(result.manifest, nquads)
+        (staging / resources.GRAPH_FILE).write_text(nquads, encoding="utf-8")
         write_store(staging / resources.GRAPH_FILE, staging / resources.STORE_DIR)
         (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         write_docs(result.graphs[ONTOLOGY_GRAPH], staging)

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import free_port
+from .servers import free_port
 
 START_SECONDS = 120  # a generous bound for a busy machine; the start itself is measured in bench/
 

@@ -162,3 +162,32 @@ def test_a_new_build_served_after_hup_is_never_answered_from_the_old_cache(build
         assert etag != before[0][1]
     finally:
         server.stop()
+
+
+def test_a_reload_onto_a_build_that_cannot_be_served_keeps_the_old_one(build_dir, tmp_path):
+    """The symlink switched to a folder without a build, then HUP: the processes restart on the old build."""
+    (tmp_path / "broken").mkdir()
+    current = tmp_path / "current"
+    current.symlink_to(build_dir)
+    server = ServeProcess(current, "--processes", "1", "--no-build")
+    try:
+        server.wait_until_up(1)
+        before = served_build(server)
+        old = set(server.children())
+        os.remove(current)
+        current.symlink_to(tmp_path / "broken")
+        os.kill(server.pid, signal.SIGHUP)
+        deadline = time.monotonic() + 120
+        while (set(server.children()) & old or not server.children()) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        server.wait_until_up(1)
+        assert served_build(server) == before
+    finally:
+        output = server.stop()
+    assert f"reload: {tmp_path / 'broken'} cannot be served" in output
+    assert "Traceback" not in output
+
+
+def served_build(server: ServeProcess) -> tuple[str, int]:
+    health = server.health()
+    return health["build"]["input_hash"], health["triples"]
