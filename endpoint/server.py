@@ -16,6 +16,9 @@ runs behind Granian's RSGI interface (bridge.py), so that request bodies are rea
 
 from __future__ import annotations
 
+# Imported here, before any thread: the announcing thread's first connect would import it, and a
+# serving process forked while that import held its module lock deadlocked on its first request.
+import encodings.idna  # noqa: F401
 import os
 import socket
 import threading
@@ -41,7 +44,7 @@ from .manifest import ManifestError
 # Seconds a HUP reload waits after starting each new process before stopping the old one (the new one
 # opens the store and starts its query worker meanwhile), and a stopping process has to finish.
 RESPAWN_SECONDS = 1.0
-STOP_SECONDS = 10
+STOP_SECONDS = 3
 START_SECONDS = 120
 HEADER_SECONDS = 30  # a client gets this long to send its request headers
 
