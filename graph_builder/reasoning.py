@@ -29,6 +29,8 @@ from .graphs import union
 
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 NOISE_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
+# Looked up once: is_useful runs on every inferred triple (rdflib's namespace attributes cost a call each).
+THINGS, TYPE, SAME_AS = str(ID), RDF.type, OWL.sameAs
 # RDF, RDFS and OWL terms that annotate rather than constrain: no OWL RL rule reads them.
 ANNOTATIONS = {
     RDFS.label,
@@ -174,11 +176,11 @@ def has_equalities(graph: Graph) -> bool:
 
 def is_useful(s, p, o) -> bool:
     """Whether an inferred triple says something about the graph's things (not owlrl noise)."""
-    if not isinstance(s, URIRef) or not str(s).startswith(str(ID)):
+    if not isinstance(s, URIRef) or not s.startswith(THINGS):
         return False
-    if isinstance(o, BNode) or p == OWL.sameAs:
+    if isinstance(o, BNode) or p == SAME_AS:
         return False
-    return not (p == RDF.type and o in NOISE_OBJECTS)
+    return not (p == TYPE and o in NOISE_OBJECTS)
 
 
 def apply_rules(rules_dir: Path, ontology: Graph, data: Graph, inferred: Graph) -> Graph:
