@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
@@ -13,7 +14,19 @@ def follow(browser, element) -> None:
     """Click a link or button and wait until the next page has replaced this one."""
     page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
+    # A bound, not a timing check: generous, since the machine may be busy.
+    WebDriverWait(browser, 60).until(lambda _: replaced(page))
+
+
+def replaced(page) -> bool:
+    """Whether the old page's root is gone. Chromium sometimes answers a lookup of a node from a
+    document being torn down with "does not belong to the document" rather than "stale": gone too."""
+    try:
+        return expected_conditions.staleness_of(page)(None)
+    except WebDriverException as exc:
+        if "does not belong to the document" in str(exc):
+            return True
+        raise
 
 
 def test_home_to_treaty_to_state(browser, server, acts):
