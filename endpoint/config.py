@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from budapest_kg import namespaces
 
 from .local import ENGINES
+
+
+def default_processes() -> int:
+    """One serving process per core this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 class ConfigError(ValueError):
@@ -20,17 +25,26 @@ class Config:
     build_dir: Path = Path("build")  # BKG_BUILD_DIR, as everywhere (budapest_kg.resources)
     engine: str = "oxigraph"
     max_body_bytes: int = 1_000_000
-    # Query limits: seconds per query (the worker running it is killed after), worker processes
-    # (each holds the whole store), and the largest answer sent (bytes; never truncated silently).
+    # Serving: processes (each with its own query workers, admission and cache; default one per core)
+    # and, in each, threads answering requests while the HTTP server's event loop handles the sockets.
+    # 0 threads: as many as the query slots and the queue can hold, and 2 more (8 by default), so that
+    # a request waiting for a slot always holds a thread and admission, not a thread pool, queues it.
+    processes: int = field(default_factory=default_processes)
+    threads: int = 0
+    # HTTP caching: bytes each serving process keeps (0: none) in its one cache (endpoint/cache.py:
+    # query answers, compressed bodies, what the pages asked; keys counted too; an answer over an
+    # eighth of it is not kept), and the max-age clients get.
+    cache_bytes: int = 64_000_000
+    max_age: int = 600
+    # Query limits: seconds per query (the worker running it is killed after), query worker processes
+    # per serving process (each opens the build's store read-only; as many as threads, so that a
+    # runaway query holds up no other request), and the largest answer sent (bytes; never truncated).
     timeout: float = 5.0
     workers: int = 2
     max_result_bytes: int = 20_000_000
     # How deep brackets may nest in a query (checked before any engine parses it). The catalogue's
     # deepest query nests 10; rdflib's parser fails from about 20 (pyoxigraph's crashes far deeper).
     max_nesting: int = 16
-    # Bytes of query answers the pages keep (keys counted too): every one of the 973 resource pages of
-    # the 1x build visited once left 3,954 entries in 9 MB.
-    page_cache_bytes: int = 32_000_000
     # Bytes a query may add to its worker's resident memory (above the loaded build) before the worker
     # is killed (503). A worker holding the 18k-quad build is ~150 MB; 2 workers x (150 MB + 512 MB)
     # stay far inside this 2-core, 24 GB machine shared with other services.
@@ -46,15 +60,18 @@ class Config:
     # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
     service_allowlist: str = ""
     service_timeout: float = 10.0
+    # A SPARQL query address to serve from instead of the build (the remote engine; `timeout` is then
+    # the client's time limit, and no worker process runs). Empty: serve the build in this process.
+    remote: str = ""
 
     @classmethod
     def load(cls, **overrides) -> Config:
         """Defaults, then BKG_<NAME> from the environment, then overrides; validated."""
         values = {}
-        for field in fields(cls):
-            env = os.environ.get(f"BKG_{field.name.upper()}")
+        for setting in fields(cls):
+            env = os.environ.get(f"BKG_{setting.name.upper()}")
             if env is not None:
-                values[field.name] = env
+                values[setting.name] = env
         values.update({k: v for k, v in overrides.items() if v is not None})
         config = replace(cls(), **{k: _coerce(cls, k, v) for k, v in values.items()})
         config.validate()
@@ -65,8 +82,16 @@ class Config:
             raise ConfigError(f"BKG_ENGINE: unknown engine {self.engine!r}; choose one of {', '.join(ENGINES)}")
         if self.max_body_bytes <= 0:
             raise ConfigError("BKG_MAX_BODY_BYTES must be a positive number of bytes")
+        if self.cache_bytes < 0:
+            raise ConfigError("BKG_CACHE_BYTES must be 0 (no result cache) or a number of bytes")
+        if self.max_age < 0:
+            raise ConfigError("BKG_MAX_AGE must be 0 or more seconds")
         if self.timeout <= 0:
             raise ConfigError("BKG_TIMEOUT must be a positive number of seconds")
+        if self.processes < 1:
+            raise ConfigError("BKG_PROCESSES must be 1 or more serving processes")
+        if self.threads < 0:
+            raise ConfigError("BKG_THREADS must be 0 (as many as the query slots and queue need) or more threads")
         if self.workers < 0:
             raise ConfigError("BKG_WORKERS must be 0 (no worker processes, no time limit) or more")
         if self.max_result_bytes <= 0:
@@ -81,12 +106,12 @@ class Config:
             raise ConfigError("BKG_PROXY_HOPS must be 0 (no proxy in front) or the number of proxies")
         if self.max_query_memory <= 0:
             raise ConfigError("BKG_MAX_QUERY_MEMORY must be a positive number of bytes")
-        if self.page_cache_bytes < 0:
-            raise ConfigError("BKG_PAGE_CACHE_BYTES must be 0 (no cache) or a number of bytes")
         if self.max_nesting <= 0:
             raise ConfigError("BKG_MAX_NESTING must be a positive number of bracket levels")
         if self.service_timeout <= 0:
             raise ConfigError("BKG_SERVICE_TIMEOUT must be a positive number of seconds")
+        if self.remote and not self.remote.startswith(("http://", "https://")):
+            raise ConfigError(f"BKG_REMOTE: {self.remote!r} is not an http(s) SPARQL query address")
         for iri in self.allowlist:
             if not iri.startswith(("http://", "https://")):
                 raise ConfigError(f"BKG_SERVICE_ALLOWLIST: {iri!r} is not an http(s) endpoint IRI")
@@ -95,19 +120,24 @@ class Config:
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
 
-    def check_serving(self, threads: int) -> None:
+    def check_serving(self) -> None:
         """What serving over HTTP needs on top of validate(): worker processes, and threads to spare."""
-        if self.workers < 1:
+        if self.workers < 1 and not self.remote:
             raise ConfigError(
                 "BKG_WORKERS must be at least 1 to serve: queries run in worker processes so that a query that"
                 " crashes the engine, runs away or eats memory stops its worker, never the server"
             )
         needed = self.query_slots + self.queue_size + 2
-        if threads < needed:
+        if 0 < self.threads < needed:
             raise ConfigError(
-                f"--threads {threads} is too few: {self.query_slots} query slots and {self.queue_size} waiting"
-                f" (BKG_QUEUE_SIZE) need {needed}, so that /health and cached pages always find a free thread"
+                f"--threads {self.threads} is too few: {self.query_slots} query slots and {self.queue_size} waiting"
+                f" (BKG_QUEUE_SIZE) need {needed}: requests wait in admission (503 at once), not for a thread"
             )
+
+    @property
+    def request_threads(self) -> int:
+        """Threads per serving process: as set, or (0) as many as the query slots and the queue need, and 2."""
+        return self.threads or self.query_slots + self.queue_size + 2
 
     @property
     def query_slots(self) -> int:
@@ -115,9 +145,18 @@ class Config:
         return max(1, self.workers)
 
     @property
+    def time_limited(self) -> bool:
+        """Whether a query is stopped at `timeout`: in a worker pool, or by the remote engine's client."""
+        return self.workers > 0 or bool(self.remote)
+
+    @property
     def allowlist(self) -> frozenset[str]:
         """The SERVICE endpoints a query may call."""
         return frozenset(self.service_allowlist.split())
+
+    def as_environment(self) -> dict[str, str]:
+        """BKG_<NAME> for every setting: how the serving processes, made by the HTTP server, get this config."""
+        return {f"BKG_{f.name.upper()}": str(getattr(self, f.name)) for f in fields(self)}
 
 
 def _coerce(cls, name: str, value):

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from .answer import Answer
 from .local import ENGINES, open_local
+from .remote import RemoteEngine
 from .worker import WorkerPool
 
 
@@ -27,7 +28,8 @@ class Engine(Protocol):
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        """Answer a query. capped=False lifts the result-size limit, for the site's own lookups only."""
+        """Answer a query. capped=False lifts the result-size limit and gives the query a minute instead of
+        the client's time limit: for the site's own lookups only, whose cost the data bounds."""
 
     def graph_names(self) -> list[str]: ...
 
@@ -45,15 +47,21 @@ def open_engine(
     service_timeout: float | None = None,
     max_query_memory: int | None = None,
     expected: dict | None = None,
+    fork: bool = False,
+    remote: str | None = None,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
     where a query past `timeout` seconds, or growing its worker by more than `max_query_memory` bytes,
-    is stopped by killing its worker. `expected`: the graph file's recorded fingerprint, checked before
-    it is loaded (every worker, replacements too, loads the build that was verified, or nothing)."""
+    is stopped by killing its worker. `expected`: the recorded fingerprints of the graph and store files,
+    checked by each worker before it loads them (replacements too load the build verified, or nothing). With
+    `remote` (a SPARQL query address), no build is loaded: every query goes to that endpoint and `timeout`
+    is the client's."""
+    if remote:
+        return RemoteEngine(remote, timeout=timeout or 5.0, allowlist=allowlist, max_result_bytes=max_result_bytes)
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if workers <= 0:
-        return open_local(name, build_dir, allowlist, max_result_bytes, expected)
+        return open_local(name, build_dir, allowlist, max_result_bytes)  # create_app verified the files just now
     return WorkerPool(
         name,
         build_dir,
@@ -64,4 +72,5 @@ def open_engine(
         service_timeout=service_timeout,
         max_query_memory=max_query_memory,
         expected=expected,
+        fork=fork,
     )

@@ -8,11 +8,6 @@ renders it anyway (an SVG, an XML answer, an error echoing input) cannot run or 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from collections.abc import Iterable
-
 from flask import Flask, Response
 
 FRAMING = "frame-ancestors 'none'"
@@ -25,7 +20,6 @@ ALWAYS = {
     "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate it
 }
-_STYLE = re.compile(rb"<style[^>]*>(.*?)</style>", re.DOTALL | re.IGNORECASE)
 
 
 def init_app(app: Flask) -> None:
@@ -49,17 +43,6 @@ def policy_for(mimetype: str) -> str:
     return f"{OTHER_POLICY}; {FRAMING}"
 
 
-def page_policy(styles: Iterable[str] = ()) -> str:
-    """What a page may use: its stylesheet (and the given inline styles), its images, forms to itself."""
-    style_src = " ".join(["'self'", *styles])
-    return f"default-src 'none'; style-src {style_src}; img-src 'self'; form-action 'self'; base-uri 'none'; {FRAMING}"
-
-
-def page_policy_for(html: bytes) -> str:
-    """The page policy, also allowing the page's own <style> elements by their hash (the built
-    ontology documentation is one standalone file, styled inline)."""
-    return page_policy(style_hash(css) for css in _STYLE.findall(html))
-
-
-def style_hash(css: bytes) -> str:
-    return f"'sha256-{base64.b64encode(hashlib.sha256(css).digest()).decode()}'"
+def page_policy() -> str:
+    """What a page may use: its stylesheet, its images, forms to itself."""
+    return f"default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; {FRAMING}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("health", __name__)
@@ -14,9 +16,11 @@ def report_health():
     admission = current_app.extensions["bkg_admission"]
     return jsonify(
         status="ok",
+        version=manifest.get("version", ""),
         engine=engine.name,
         triples=len(engine),
         graphs=engine.graph_names(),
         queries=admission.counts(),
         build=manifest,
+        process=os.getpid(),  # which serving process answered (one of several)
     )

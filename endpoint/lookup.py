@@ -16,7 +16,7 @@ from flask import current_app
 from rdflib.namespace import OWL
 
 from .base import BuildBase
-from .cache import ByteCache
+from .cache import ResultCache
 from .negotiation import RESULT_FORMATS
 
 # An IRI as RFC 3987 spells it (and safe between <> in a query): a scheme, then unreserved characters,
@@ -58,13 +58,13 @@ class Node:
 class Lookup:
     """SELECT queries over the engine, returning rows of Node by variable name."""
 
-    def __init__(self, engine, base: str, cache_bytes: int = 32_000_000):
+    def __init__(self, engine, base: str, cache: ResultCache):
         self.engine = engine
         self.base = base
         self.names = BuildBase(base)
         self.bkg = self.names.bkg
         self.prefixes = self.names.prefixes()
-        self.cache = ByteCache(cache_bytes)
+        self.cache = cache  # the app's one cache, bounded in bytes
 
     def select(self, body: str) -> list[dict[str, Node]]:
         """Run a SELECT (the project's prefixes are declared) and return its rows."""
@@ -81,7 +81,7 @@ class Lookup:
 
     def remember(self, key: str, compute) -> bytes:
         """compute() once per key, kept in a cache bounded in bytes: the graph does not change while the server runs."""
-        return self.cache.get_or_make(key, compute)
+        return self.cache.get_or_make(("page", key), compute)
 
     def prologue(self, body: str) -> str:
         """PREFIX lines for the prefixes the body uses (fewer lines parse faster)."""
@@ -169,6 +169,5 @@ def current_lookup() -> Lookup:
     """The application's Lookup, created on first use."""
     extensions = current_app.extensions
     if "bkg_lookup" not in extensions:
-        cache_bytes = extensions["bkg_config"].page_cache_bytes
-        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_base"], cache_bytes)
+        extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_base"], extensions["bkg_results"])
     return extensions["bkg_lookup"]

@@ -39,7 +39,8 @@ def verify_build(build_dir: Path, manifest: dict) -> None:
     before they were, or by hand) is served with a warning: `serve` builds such a build again first."""
     recorded = manifest.get(artefacts.KEY)
     if not recorded:
-        log.warning("%s: the manifest records no fingerprints of the build's files; they are not checked", build_dir)
+        if manifest:  # no manifest at all: a remote store served with no build folder
+            log.warning("%s: the manifest records no fingerprints of the build's files; not checked", build_dir)
         return
     problems = artefacts.mismatches(build_dir, manifest)
     if problems:
@@ -47,8 +48,3 @@ def verify_build(build_dir: Path, manifest: dict) -> None:
             f"{build_dir}: the build does not match its manifest ({'; '.join(problems)}); it is not served:"
             " build it again (budapest-kg build)"
         )
-
-
-def graph_fingerprint(manifest: dict, name: str) -> dict | None:
-    """The recorded fingerprint of one of the build's files, for the workers to check before loading it."""
-    return (manifest.get(artefacts.KEY) or {}).get(name)

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
+import multiprocessing.forkserver
 import os
 import signal
 import socket
@@ -23,8 +25,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
+from budapest_kg import resources
+
 from .answer import Answer
 from .faults import EngineBusy, EngineFailure, EngineFault, QueryOverMemory, QueryTimeout
+from .linux import die_with_parent, single_threaded
 from .local import open_local
 from .memory import megabytes, resident_bytes
 
@@ -33,19 +38,29 @@ STARTUP_SECONDS = 120
 # How often a busy worker's memory is read: the fastest growth measured (ORDER BY over a cartesian
 # product, 1.84 GB within 5 s) adds under 20 MB between two readings.
 MEMORY_POLL_SECONDS = 0.05
+# Resident bytes per byte of N-Quads that pyoxigraph's copy of the store in memory adds while it loads
+# (measured at 1x: see docs/security.md); a query running meanwhile may grow its worker by this too.
+COPY_FACTOR = 4
 # Queries run in a thread with this much stack (address space, touched only as used): pyoxigraph
 # recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
 # (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
 STACK_BYTES = 1 << 30
 REPLACE_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)
+# The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
+# this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
+# table of terms in use that every page reads, and a page must not fail for that.
+LOOKUP_SECONDS = 60.0
 
 
 @dataclass(eq=False)
 class Worker:
     process: multiprocessing.Process
     conn: Connection
-    baseline: int = 0  # resident bytes once the build is loaded
-    ready: bool = False
+    # Resident bytes with the build loaded: read when the worker is ready, and again once its copy of
+    # the store is in memory (settled); until then a query may also grow the worker by `copying` bytes.
+    baseline: int = 0
+    settled: bool = False
+    ready: bool = False  # loaded the build and said so
 
 
 class WorkerPool:
@@ -64,14 +79,21 @@ class WorkerPool:
         service_timeout: float | None = None,
         max_query_memory: int | None = None,
         expected: dict | None = None,
+        fork: bool = False,
     ):
         self.name = name
+        self._fork = fork
         self.size = size
         self.timeout = timeout
         self.max_query_memory = max_query_memory
-        # forkserver: children fork from a clean, single-threaded process, never from the threaded server.
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        # What the copy of the store in memory may add while it loads (oxigraph; see Worker.baseline).
+        graph = expected.get(resources.GRAPH_FILE, {}) if expected else {}
+        self._copying = COPY_FACTOR * int(graph.get("bytes", 0))
+        # With `fork` (a serving process making its app), the first workers fork from this process while
+        # it is single-threaded: milliseconds, everything imported already. Otherwise, and for every
+        # replacement (from a threaded server), from the forkserver, a clean single-threaded process.
+        self._forkserver = multiprocessing.get_context("forkserver")
+        self._forkserver.set_forkserver_preload([__name__])
         self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout, expected)
         self._idle: deque[Worker] = deque()
         self._free = threading.Condition()  # guards _idle
@@ -83,6 +105,8 @@ class WorkerPool:
             self._graphs, self._size = self._await_ready(worker)
             self._release(worker)
         threading.Thread(target=self._watch, name="bkg-worker-watch", daemon=True).start()
+        # Start the forkserver now, so that a replacement (after a runaway) is ready in a fork's time.
+        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="bkg-forkserver", daemon=True).start()
         atexit.register(self.close)  # before multiprocessing's own exit handler kills the workers under the watch
 
     def graph_names(self) -> list[str]:
@@ -92,7 +116,7 @@ class WorkerPool:
         return self._size
 
     def pids(self) -> list[int]:
-        """The process ids of the workers that have loaded the build (for tests and /health)."""
+        """The process ids of the workers ready to answer (for tests and /health)."""
         with self._lock:
             return sorted(w.process.pid for w in self._workers if w.ready and w.process.pid is not None)
 
@@ -104,13 +128,15 @@ class WorkerPool:
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        worker = self._hand_over((sparql, default_graphs, named_graphs, base_iri, capped), deadline)
+        limit = self.timeout if capped or self.timeout is None else max(self.timeout, LOOKUP_SECONDS)
+        deadline = None if limit is None else time.monotonic() + limit
+        worker = self._hand_over((sparql, default_graphs, named_graphs, base_iri, capped), deadline, limit)
         try:
-            status, body = self._await_answer(worker, deadline)
+            status, body, settled = self._await_answer(worker, deadline, limit)
         except (EOFError, OSError) as exc:
             self._retire(worker)
             raise EngineFailure("the query worker failed while answering; it is being replaced") from exc
+        self._settle(worker, settled)
         self._release_or_recycle(worker)
         if status == "ok":
             return Answer(*body)
@@ -127,14 +153,14 @@ class WorkerPool:
         for worker in workers:
             stop(worker)
 
-    def _checkout(self, deadline: float | None) -> Worker:
+    def _checkout(self, deadline: float | None, limit: float | None) -> Worker:
         """An idle, live worker; a dead one found idle is replaced, never handed a query."""
         while True:
             with self._free:
                 while not self._idle:
                     remaining = None if deadline is None else deadline - time.monotonic()
                     if self._closed or (remaining is not None and remaining <= 0):
-                        raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again")
+                        raise EngineBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again")
                     self._free.wait(remaining)
                 worker = self._idle.popleft()
             if worker.process.is_alive():
@@ -142,11 +168,11 @@ class WorkerPool:
             log.warning("query worker %s had died while idle; replacing it", worker.process.pid)
             self._retire(worker)
 
-    def _hand_over(self, request: tuple, deadline: float | None) -> Worker:
+    def _hand_over(self, request: tuple, deadline: float | None, limit: float | None) -> Worker:
         """The worker now running the request. One that turns out dead before it took the request
         (a broken pipe) is replaced and the request goes to another: it cannot have been the cause."""
         while True:
-            worker = self._checkout(deadline)
+            worker = self._checkout(deadline, limit)
             try:
                 worker.conn.send(request)
             except OSError:
@@ -154,17 +180,16 @@ class WorkerPool:
                 continue
             return worker
 
-    def _await_answer(self, worker: Worker, deadline: float | None):
+    def _await_answer(self, worker: Worker, deadline: float | None, limit: float | None):
         """The worker's reply; QueryTimeout past the deadline and QueryOverMemory past the memory limit,
         the worker killed in both cases."""
-        ceiling = None if self.max_query_memory is None else worker.baseline + self.max_query_memory
+        allowance = 0 if worker.settled else self._copying
+        ceiling = None if self.max_query_memory is None else worker.baseline + self.max_query_memory + allowance
         while True:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
                 self._retire(worker)
-                raise QueryTimeout(
-                    f"the query ran longer than this endpoint's limit of {self.timeout:g} s and was stopped"
-                )
+                raise QueryTimeout(f"the query ran longer than this endpoint's limit of {limit:g} s and was stopped")
             wait = remaining if ceiling is None else min(MEMORY_POLL_SECONDS, remaining or MEMORY_POLL_SECONDS)
             if worker.conn.poll(wait):
                 return worker.conn.recv()
@@ -176,10 +201,16 @@ class WorkerPool:
                     " and was stopped"
                 )
 
+    @staticmethod
+    def _settle(worker: Worker, settled: int | None) -> None:
+        """Take the worker's resident size once its copy of the store is in memory as its baseline."""
+        if settled is not None and not worker.settled:
+            worker.baseline, worker.settled = settled, True
+
     def _release_or_recycle(self, worker: Worker) -> None:
         """Back to the idle workers; or replaced, when a query left it holding over half the limit
         (freed memory is not always returned to the system), so that the pool's memory stays flat."""
-        if self.max_query_memory is not None:
+        if self.max_query_memory is not None and worker.settled:
             used = resident_bytes(worker.process.pid)
             if used is not None and used > worker.baseline + self.max_query_memory // 2:
                 self._retire(worker)
@@ -192,8 +223,10 @@ class WorkerPool:
             self._free.notify()
 
     def _start(self) -> Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, *self._settings), daemon=True)
+        direct = self._fork and single_threaded()
+        context = multiprocessing.get_context("fork") if direct else self._forkserver
+        parent, child = context.Pipe()
+        process = context.Process(target=serve, args=(child, *self._settings), daemon=True)
         process.start()
         child.close()
         worker = Worker(process, parent)
@@ -216,9 +249,11 @@ class WorkerPool:
                 self._workers.discard(worker)
             stop(worker)
             raise
+        graphs, size, settled = body
         worker.baseline = resident_bytes(worker.process.pid) or 0
+        self._settle(worker, settled)
         worker.ready = True
-        return body
+        return graphs, size
 
     def _retire(self, worker: Worker) -> None:
         """Kill the worker now (its CPU and memory are freed at once) and start its replacement in the
@@ -284,7 +319,15 @@ def stop(worker: Worker) -> None:
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout, expected) -> None:
     """A worker's life, in a thread with a large stack: load the build, say ready, then answer queries."""
     # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
+    # A worker forked from a serving process inherits the HTTP server's handlers: SIGTERM (how the pool
+    # and multiprocessing stop a worker) must kill it, and a reload signal is none of its business.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    die_with_parent()
+    # Everything inherited from the parent (its whole heap, when forked from it) stays out of the
+    # garbage collector's passes: without this rdflib's engine ran 2-3 times slower in a forked worker.
+    gc.freeze()
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     threading.stack_size(STACK_BYTES)
@@ -296,13 +339,20 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
 
 
 def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, expected) -> None:
-    """Load the build, say ready, then answer queries until the pipe closes."""
+    """Load the build, say ready, then answer queries until the pipe closes. Each reply carries this
+    process's resident size once its build is wholly in memory (None before), for the memory limit."""
     try:
-        local = open_local(name, Path(build_dir), allowlist, max_result_bytes, expected)
+        local = open_local(name, Path(build_dir), allowlist, max_result_bytes, expected, in_memory=True)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
         return
-    conn.send(("ready", (local.graph_names(), len(local))))
+    settled: list[int | None] = [None]
+    loaded = getattr(local, "in_memory", None)  # oxigraph: set once the copy of the store is in memory
+    if loaded is None or loaded.is_set():
+        settled[0] = resident_bytes(os.getpid())
+    else:
+        threading.Thread(target=measure_when, args=(loaded, settled), name="bkg-settle", daemon=True).start()
+    conn.send(("ready", (local.graph_names(), len(local), settled[0])))
     while True:
         try:
             request = conn.recv()
@@ -311,9 +361,15 @@ def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_r
         try:
             answer = local.query(*request)
         except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
-            conn.send(("error", portable(exc)))
+            conn.send(("error", portable(exc), settled[0]))
             continue
-        conn.send(("ok", (answer.kind, answer.payload)))
+        conn.send(("ok", (answer.kind, answer.payload), settled[0]))
+
+
+def measure_when(loaded: threading.Event, settled: list[int | None]) -> None:
+    """This process's resident size, read once the event is set (the copy of the store is in memory)."""
+    loaded.wait()
+    settled[0] = resident_bytes(os.getpid())
 
 
 def portable(exc: Exception) -> Exception:

@@ -19,14 +19,22 @@ import pytest
 from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.config import Config
 from budapest_kg.endpoint.manifest import ManifestError
-from budapest_kg.graph_builder.build import Inputs, build, clear_leftovers, why_stale
+from budapest_kg.graph_builder.build import Inputs, build, clear_leftovers
+from budapest_kg.graph_builder.freshness import why_stale
 from budapest_kg.graph_builder.sources import DataError, read_sources
 
 from budapest_kg import artefacts
 
 from .conftest import copy_inputs
 
-ARTEFACTS = ("graph.nq", "ontology.html", "ontology.ttl")
+# "store table": the largest table of the on-disk store (build/store/*.sst), what the engine reads.
+ARTEFACTS = ("graph.nq", "ontology.html", "ontology.ttl", "store table")
+
+
+def artefact(build: Path, name: str) -> Path:
+    if name == "store table":
+        return max((build / "store").glob("*.sst"), key=lambda p: p.stat().st_size)
+    return build / name
 
 
 @pytest.fixture
@@ -46,6 +54,12 @@ def empty(path: Path) -> None:
     path.write_bytes(b"")
 
 
+def flip_a_byte(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
 def forge_a_quad(path: Path) -> None:
     with open(path, "ab") as handle:
         handle.write(
@@ -54,14 +68,23 @@ def forge_a_quad(path: Path) -> None:
         )
 
 
-CORRUPTIONS = {"cut at a line end": cut_at_a_line_end, "emptied": empty, "a forged quad": forge_a_quad}
+CORRUPTIONS = {
+    "cut at a line end": cut_at_a_line_end,
+    "emptied": empty,
+    "a forged quad": forge_a_quad,
+    "a byte flipped": flip_a_byte,
+}
 
 
 def test_the_manifest_records_every_artefact_as_written(build_dir):
     manifest = json.loads((build_dir / "manifest.json").read_text())
     recorded = manifest["artefacts"]
-    assert sorted(recorded) == sorted(p.name for p in build_dir.iterdir() if p.name != "manifest.json")
-    assert set(ARTEFACTS) <= set(recorded)
+    # Every file, the store's too, but the manifest and RocksDB's diagnostic log and lock (no data).
+    files = [p.relative_to(build_dir).as_posix() for p in build_dir.rglob("*") if p.is_file()]
+    skipped = {"manifest.json", "store/LOCK"} | {f for f in files if f.startswith("store/LOG")}
+    assert sorted(recorded) == sorted(set(files) - skipped)
+    assert {"graph.nq", "ontology.html", "ontology.ttl", "store/CURRENT"} <= set(recorded)
+    assert any(name.startswith("store/") and name.endswith(".sst") for name in recorded)
     for name, fingerprint in recorded.items():
         data = (build_dir / name).read_bytes()
         assert fingerprint["bytes"] == len(data)
@@ -72,7 +95,9 @@ def test_the_manifest_records_every_artefact_as_written(build_dir):
 @pytest.mark.parametrize("corrupt", CORRUPTIONS)
 @pytest.mark.parametrize("name", ARTEFACTS)
 def test_a_changed_artefact_is_never_served(build_copy, name, corrupt):
-    CORRUPTIONS[corrupt](build_copy / name)
+    path = artefact(build_copy, name)
+    CORRUPTIONS[corrupt](path)
+    name = path.relative_to(build_copy).as_posix()
     with pytest.raises(ManifestError) as caught:
         create_app(Config.load(build_dir=build_copy, workers=0))
     message = str(caught.value)
@@ -109,13 +134,14 @@ def test_serve_refuses_a_corrupt_build_it_cannot_build_again(build_copy, project
     assert "Traceback" not in result.stderr
 
 
-def test_a_worker_never_loads_a_graph_changed_after_the_start(build_copy):
-    """A replacement worker loads the file the server verified at start, or nothing (never a mix of builds)."""
+@pytest.mark.parametrize("name", ["graph.nq", "store table"])
+def test_a_worker_never_loads_a_graph_changed_after_the_start(build_copy, name):
+    """A replacement worker loads the files the server verified at start, or nothing (never a mix of builds)."""
     app = create_app(Config.load(build_dir=build_copy, workers=1, timeout=60))
     pool = app.extensions["bkg_engine"].engine
     try:
-        forge_a_quad(build_copy / "graph.nq")
-        with pytest.raises(Exception, match="is not the file this server verified at start"):
+        flip_a_byte(artefact(build_copy, name))
+        with pytest.raises(Exception, match="no longer holds the files this server verified at start"):
             pool._await_ready(pool._start())
     finally:
         pool.close()

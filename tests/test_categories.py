@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import expected as ex
+from . import expected as ex
 
 TREATIES = ["ETS 185", "ETS 189", "CETS 224"]
 RATIFICATION = {"ratification", "acceptance", "approval"}

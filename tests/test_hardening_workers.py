@@ -13,8 +13,6 @@ import json
 import os
 import re
 import signal
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -24,7 +22,7 @@ import pytest
 from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.config import Config
 
-from .conftest import LiveServer
+from .web import LiveServer
 
 # Long enough that the slow queries are surely still running when the answers under test arrive, on a
 # loaded machine; the tests end them by killing their workers instead of waiting.
@@ -238,19 +236,3 @@ def test_a_page_past_the_time_limit_is_503(server, monkeypatch):
     status, headers, body = call(server, "/id/state/DEU", "127.0.0.2")  # not yet cached
     assert (status, headers.get("Retry-After")) == (503, "1")
     assert "Traceback" not in body
-
-
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (["--workers", "0"], "BKG_WORKERS must be at least 1 to serve"),
-        (["--threads", "4"], "--threads 4 is too few: 2 query slots and 4 waiting (BKG_QUEUE_SIZE) need 8"),
-    ],
-)
-def test_serve_refuses_to_run_queries_where_a_crash_would_stop_it(build_dir, args, message):
-    """With no worker process the engine would run inside the server: a crash there ends the server."""
-    command = [sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(build_dir), "--port", "0", *args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 2
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
