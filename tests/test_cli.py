@@ -86,7 +86,7 @@ def serve_command(build_dir, port: int) -> list[str]:
 
 def test_serve_says_where_the_site_and_the_endpoint_are(build_dir):
     port = free_port()
-    process = subprocess.Popen([*serve_command(build_dir, port), "--workers", "0"], stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([*serve_command(build_dir, port), "--workers", "1"], stderr=subprocess.PIPE, text=True)
     try:
         lines = [process.stderr.readline() for _ in range(3)]
         assert f"the site:            http://127.0.0.1:{port}/\n" in lines[1]
@@ -106,7 +106,7 @@ def test_serve_on_a_busy_port_is_one_line_and_exit_2(build_dir):
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = run("serve", "--build-dir", str(build_dir), "--port", str(port), "--workers", "0")
+        result = run("serve", "--build-dir", str(build_dir), "--port", str(port), "--workers", "1")
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert lines == [f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with --port"]
