@@ -1,4 +1,6 @@
-"""Crashing, dying and memory-hungry workers, full query slots and greedy clients (issue 16, holes 2, 5, 6, 7).
+"""Crashing, dying and memory-hungry workers, pages with the query slots full (issue 16, holes 2, 5, 6, 7).
+
+Full slots, a full queue and greedy clients on the real serving stack: tests/test_serving.py.
 
 A real server on a loopback socket over a real pool of worker processes. Clients come from distinct
 loopback addresses (127.0.0.2, 127.0.0.3, ...: all of 127.0.0.0/8 is this machine) so that each is a
@@ -96,42 +98,6 @@ def settle(server) -> list[int]:
     wait_until(lambda: len(server.pool.pids()) == 2, "two live workers")
     wait_until(lambda: health(server)["queries"]["running"] == 0, "no query running")
     return server.pool.pids()
-
-
-@pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # admission: before any engine
-def test_full_slots_health_queue_and_share(server):
-    settle(server)
-    first, first_answer = in_background(server, "/sparql", "127.0.0.2", RUNAWAY)
-    second, second_answer = in_background(server, "/sparql", "127.0.0.3", RUNAWAY)
-    wait_until(lambda: health(server)["queries"]["running"] == 2, "both query slots taken")
-    queued, queued_answer = in_background(server, "/sparql", "127.0.0.4", CHEAP)
-    wait_until(lambda: health(server)["queries"]["waiting"] == 1, "one request waiting")
-
-    # /health is answered while every slot is busy and the queue is full.
-    report = health(server)
-    assert report["status"] == "ok"
-    assert report["queries"] == {"slots": 2, "running": 2, "waiting": 1}
-
-    # The queue is full: the next request is refused at once, not after the slow ones.
-    status, headers, body = call(server, "/sparql", "127.0.0.5", CHEAP)
-    assert (status, headers.get("Retry-After")) == (503, "1")
-    assert "all 2 query slots are busy and 1 requests are waiting" in body
-    # The query page says so in the page, with the same status and Retry-After.
-    page = "/query?" + urlencode({"query": CHEAP, "run": "1"})
-    status, headers, body = call(server, page, "127.0.0.6", accept="text/html")
-    assert (status, headers.get("Retry-After")) == (503, "1")
-    assert "query slots are busy" in body
-    # A client holding its share of the slots gets 429, whatever else is free or full.
-    status, headers, body = call(server, "/sparql", "127.0.0.2", CHEAP)
-    assert (status, headers.get("Retry-After")) == (429, "1")
-    assert "at most 1 per client" in body
-    assert all(thread.is_alive() for thread in (first, second, queued))
-
-    stop_all_workers(server)
-    for thread in (first, second, queued):
-        thread.join()
-    assert first_answer["result"][0] == second_answer["result"][0] == 500  # their worker was killed
-    assert queued_answer["result"][0] == 200  # it got a slot once one was free
 
 
 @pytest.mark.parametrize("server", ["oxigraph"], indirect=True)  # admission: before any engine

@@ -208,11 +208,15 @@ SLOW = 10.0  # the runaways' time limit: they surely still run while the checks 
 
 def ask_from(server: ServeProcess, source: str, query: str) -> tuple[int, dict, str]:
     """GET /sparql from one loopback address (all of 127.0.0.0/8 is this machine): one client each."""
+    return get_from(server, source, "/sparql?" + urllib.parse.urlencode({"query": query}))
+
+
+def get_from(server: ServeProcess, source: str, path: str, accept: str = "*/*") -> tuple[int, dict, str]:
     conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=HANG + SLOW, source_address=(source, 0))
     try:
-        conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": query}))
+        conn.request("GET", path, headers={"Accept": accept})
         response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read().decode()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read().decode()
     finally:
         conn.close()
 
@@ -244,8 +248,13 @@ def test_full_slots_leave_health_answered_and_refuse_at_once(build_dir):
         status, headers, body = ask_from(server, "127.0.0.5", "ASK {}")
         assert (status, headers.get("retry-after")) == (503, "1"), body
         assert "all 2 query slots are busy and 1 requests are waiting" in body
+        page = "/query?" + urllib.parse.urlencode({"query": "ASK {}"})  # the query page says so, as it must
+        status, headers, body = get_from(server, "127.0.0.6", page, "text/html")
+        assert (status, headers.get("retry-after")) == (503, "1"), body
+        assert "query slots are busy" in body
         status, headers, body = ask_from(server, "127.0.0.2", "ASK {}")  # its one slot of two is taken
         assert (status, headers.get("retry-after")) == (429, "1"), body
+        assert "at most 1 per client" in body
         for thread in threads:
             thread.join()
         assert answers["first"][0] == answers["second"][0] == 503
