@@ -207,7 +207,7 @@ class Soak:
 
 
 def resident_tree(pid: int) -> int:
-    """Resident bytes of the process and all its descendants (the server, its forkserver and workers)."""
+    """Resident bytes of the process and all its descendants (serving processes, forkservers, workers)."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -253,15 +253,17 @@ def percentile(values: list[float], q: float) -> float:
 
 def report(soak: Soak, args: argparse.Namespace, started: str) -> str:
     lines = [
-        "# Soak: 32 clients, 10 minutes, mixed queries and pages",
+        f"# Soak: {args.clients} clients, {args.seconds / 60:g} minutes, mixed queries and pages",
         "",
         f"`python bench/soak.py --seconds {args.seconds:g} --clients {args.clients}`, run {started} on this",
-        f"2-core machine ({os.cpu_count()} CPUs seen), the server with its defaults (2 workers, 8 threads, queue 4,",
-        "one query slot per client), clients from distinct loopback addresses in the same machine (they share",
-        "the two cores with the server). 'shed' is a 503 or 429 with Retry-After, which the client honours;",
+        f"2-core machine ({os.cpu_count()} CPUs seen), the server with its defaults (Granian, one serving process",
+        "per core, each with 2 query workers, 8 threads, queue 4, one query slot per client), clients from distinct",
+        "loopback addresses in the same machine (they share the cores with the server). 'shed' is a 503 or 429",
+        "with Retry-After, which the client honours;",
         "'refused' is a hostile request given the 4xx it must get, or a runaway or memory bomb stopped with",
         "503 by the time or memory limit. Latency percentiles are over answered requests (ok and refused).",
-        "Memory is the resident size of the server and all its processes (workers, forkserver), last sample",
+        "Memory is the resident size of the server and all its processes (serving processes, their query",
+        "workers and forkservers), last sample",
         "of the minute; load is the 1-minute load average at that sample.",
         "",
         "| minute | requests | ok | refused | shed | errors | p50 ms | p99 ms | memory MB | load |",

@@ -39,8 +39,8 @@ STARTUP_SECONDS = 120
 # product, 1.84 GB within 5 s) adds under 20 MB between two readings.
 MEMORY_POLL_SECONDS = 0.05
 # Resident bytes per byte of N-Quads that pyoxigraph's copy of the store in memory adds while it loads
-# (measured at 1x: see docs/security.md); a query running meanwhile may grow its worker by this too.
-COPY_FACTOR = 4
+# (1.07 measured at 1x: 4.2 MB for 3.9 MB); a query running meanwhile may grow its worker by this too.
+COPY_FACTOR = 2
 # Queries run in a thread with this much stack (address space, touched only as used): pyoxigraph
 # recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
 # (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
