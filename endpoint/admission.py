@@ -93,6 +93,12 @@ class GatedEngine:
     def __getattr__(self, name: str):  # name, graph_names, __len__'s helpers, pids, close, ...
         return getattr(self.engine, name)
 
+    def __setattr__(self, name: str, value) -> None:  # a setting changed (timeout, url) is the engine's
+        if name in ("engine", "admission"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self.engine, name, value)
+
     def __len__(self) -> int:
         return len(self.engine)
 
