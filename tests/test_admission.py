@@ -1,12 +1,17 @@
-"""Admission on its own: slots, a bounded queue, a bounded wait and a per-client share (threads, no server)."""
+"""Admission: slots, a bounded queue, a bounded wait and a per-client share (threads, no server), and
+which address is the client (BKG_PROXY_HOPS, through the app)."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
+from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.admission import Admission
+from budapest_kg.endpoint.config import Config
 from budapest_kg.endpoint.faults import EngineBusy, TooManyQueries
+
+from .conftest import close_engine
 
 
 def test_a_client_holds_at_most_its_share_waiting_included():
@@ -49,3 +54,24 @@ def test_a_full_queue_refuses_at_once_and_a_wait_is_bounded():
     short.leave("a")
     short.enter("b")  # its refused wait held nothing: it may ask again and get the slot
     assert short.counts() == {"slots": 1, "running": 1, "waiting": 0}
+
+
+@pytest.mark.parametrize("hops", [0, 1])
+def test_the_client_is_the_address_a_trusted_proxy_names(build_dir, hops):
+    """BKG_PROXY_HOPS=1: X-Forwarded-For names the client; 0: the header is not trusted (anyone could send it)."""
+    app = create_app(Config.load(build_dir=build_dir, workers=0, proxy_hops=hops))
+    admission = app.extensions["bkg_admission"]
+    admission.slots, admission.per_client = 4, 1  # room for others, one slot per client
+    admission.enter("203.0.113.7")  # this client holds its one slot
+    client = app.test_client()
+    try:
+        statuses = {
+            forwarded: client.get(
+                "/sparql", query_string={"query": f"ASK {{ ?s ?p {n} }}"}, headers={"X-Forwarded-For": forwarded}
+            ).status_code
+            for n, forwarded in enumerate(["203.0.113.7", "203.0.113.8"])
+        }
+    finally:
+        admission.leave("203.0.113.7")
+        close_engine(app)
+    assert statuses == ({"203.0.113.7": 429, "203.0.113.8": 200} if hops else {"203.0.113.7": 200, "203.0.113.8": 200})
