@@ -94,7 +94,7 @@ class GatedEngine:
         return getattr(self.engine, name)
 
     def __setattr__(self, name: str, value) -> None:  # a setting changed (timeout, url) is the engine's
-        if name in ("engine", "admission"):
+        if name in ("engine", "admission") or hasattr(type(self), name):
             object.__setattr__(self, name, value)
         else:
             setattr(self.engine, name, value)
