@@ -23,7 +23,7 @@ from .endpoint.faults import (
     UpdateRefused,
 )
 from .endpoint.guard import check_nesting
-from .endpoint.manifest import ManifestError
+from .endpoint.manifest import ManifestError, read_manifest, verify_build
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .graph_builder.freshness import Inputs, is_stale, why_stale
 from .namespaces import BKG
@@ -224,6 +224,11 @@ def cmd_query(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
+    try:  # a build that could not be built again is asked only if it is as its build wrote it
+        verify_build(build_dir, read_manifest(build_dir / resources.MANIFEST_FILE))
+    except ManifestError as exc:
+        say(f"error: {exc}")
+        return EXIT_FAILED
     engine = open_engine(args.engine, build_dir, allowlist=config.allowlist)
     if args.name:
         try:

@@ -113,14 +113,16 @@ def test_a_missing_artefact_is_named(build_copy):
         create_app(Config.load(build_dir=build_copy, workers=0))
 
 
-def test_serve_refuses_a_corrupt_build_it_cannot_build_again(build_copy, project_copy):
-    """serve builds again when the build does not match its manifest; when that build fails too, the corrupt
-    one is still refused: a clear error, exit 1, nothing served."""
+@pytest.mark.parametrize("command", [["serve"], ["query", "ASK {}"]], ids=["serve", "query"])
+def test_a_corrupt_build_that_cannot_be_built_again_is_refused(build_copy, project_copy, command):
+    """serve (and query) build again when the build does not match its manifest; when that build fails too,
+    the corrupt one is still refused: a clear error, exit 1, nothing served or answered."""
     forge_a_quad(build_copy / "graph.nq")
     with open(project_copy / "data" / "acts.csv", "a", encoding="utf-8") as handle:
         handle.write("ETS 185,FRA,signature,not-a-date,verified,src,,\n")
+    options = ["--build-dir", str(build_copy), "--source", str(project_copy)]
     result = subprocess.run(
-        [sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(build_copy), "--source", str(project_copy)],
+        [sys.executable, "-m", "budapest_kg", *command[:1], *options, *command[1:]],
         capture_output=True,
         text=True,
         timeout=300,
