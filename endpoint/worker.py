@@ -344,7 +344,8 @@ def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_r
     try:
         local = open_local(name, Path(build_dir), allowlist, max_result_bytes, expected, in_memory=True)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
-        conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
+        with contextlib.suppress(OSError):  # the server may have stopped meanwhile
+            conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
         return
     settled: list[int | None] = [None]
     loaded = getattr(local, "in_memory", None)  # oxigraph: set once the copy of the store is in memory
@@ -352,18 +353,18 @@ def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_r
         settled[0] = resident_bytes(os.getpid())
     else:
         threading.Thread(target=measure_when, args=(loaded, settled), name="bkg-settle", daemon=True).start()
-    conn.send(("ready", (local.graph_names(), len(local), settled[0])))
-    while True:
-        try:
+    try:
+        conn.send(("ready", (local.graph_names(), len(local), settled[0])))
+        while True:
             request = conn.recv()
-        except (EOFError, OSError):  # the server closed the pipe: it is stopping
-            return
-        try:
-            answer = local.query(*request)
-        except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
-            conn.send(("error", portable(exc), settled[0]))
-            continue
-        conn.send(("ok", (answer.kind, answer.payload), settled[0]))
+            try:
+                answer = local.query(*request)
+            except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
+                conn.send(("error", portable(exc), settled[0]))
+                continue
+            conn.send(("ok", (answer.kind, answer.payload), settled[0]))
+    except (EOFError, OSError):  # the server closed the pipe (it is stopping), maybe while an answer was sent
+        return
 
 
 def measure_when(loaded: threading.Event, settled: list[int | None]) -> None:
