@@ -20,6 +20,8 @@ from budapest_kg import __version__, iris, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
+from .derivation import Mismatch, derive
+from .derived import derived_triples
 from .graphs import union
 from .links import make_links
 from .mapping import map_sources
@@ -27,6 +29,7 @@ from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
 from .sources import Sources, read_sources
+from .statistics import count_statistics
 from .table import DataError
 
 Report = Callable[[str], None]
@@ -39,6 +42,8 @@ class Inputs:
     data_dir: Path = field(default_factory=lambda: resources.source_tree().data_dir)
     ontology_dir: Path = field(default_factory=lambda: resources.source_tree().ontology_dir)
     checks_dir: Path = field(default_factory=lambda: resources.source_tree().checks_dir)
+    # The day on which the statements that change with time (is Party to, the categories) hold.
+    status_date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
 
     @classmethod
     def from_tree(cls, tree: resources.SourceTree) -> Inputs:
@@ -75,6 +80,7 @@ class Result:
 
     graphs: dict[URIRef, Graph]
     manifest: dict = field(default_factory=dict)
+    mismatches: list[Mismatch] = field(default_factory=list)
 
 
 class _Timer:
@@ -117,8 +123,16 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
     with timer.step("map", "records to triples"):
         mapped = map_sources(sources)
         links = make_links(inputs.data_dir, {s.iso3 for s in sources.states}, {t.slug for t in sources.treaties})
+    with timer.step("derive", f"dates, periods and statuses by the treaties' rules, as of {inputs.status_date}"):
+        derivation = derive(sources, inputs.status_date)
+        derived = derived_triples(derivation)
+        for mismatch in derivation.mismatches:
+            report(f" derive: mismatch: {inputs.data_dir / mismatch.table}:{mismatch.line}: {mismatch.message}")
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
-        inferred = owl_closure(ontology, mapped.data)
+        inferred = owl_closure(ontology, union((mapped.data, derived)))
+        for triple in derived:
+            if triple not in mapped.data:
+                inferred.add(triple)
     with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
         for triple in apply_rules(inputs.ontology_dir / "rules", ontology, mapped.data, inferred):
             inferred.add(triple)
@@ -137,11 +151,14 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         "input_hash": inputs.digest(),
         "code_hash": code_digest(),
         "base_iri": namespaces.BASE,
+        "status_date": inputs.status_date.isoformat(),
         "graphs": {str(iri): len(graph) for iri, graph in graphs.items()},
         "triples": sum(len(graph) for graph in graphs.values()),
         "seconds": timer.steps,
+        "mismatches": [str(m) for m in derivation.mismatches],
+        "statistics": count_statistics(graphs),
     }
-    return Result(graphs=graphs, manifest=manifest)
+    return Result(graphs=graphs, manifest=manifest, mismatches=derivation.mismatches)
 
 
 def serialise(graphs: dict[URIRef, Graph]) -> str:
@@ -191,7 +208,8 @@ def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: No
 
 
 def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
-    """Whether out is missing, or was built from other inputs or by other code than the current ones."""
+    """Whether out is missing, or was built from other inputs, by other code or on another day (the
+    statuses and categories hold on the day of the build) than the current ones."""
     inputs = inputs or Inputs()
     manifest = out / resources.MANIFEST_FILE
     if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
@@ -206,4 +224,5 @@ def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
         recorded.get("input_hash") != inputs.digest()
         or recorded.get("code_hash") != code_digest()
         or recorded.get("base_iri") != namespaces.BASE
+        or recorded.get("status_date") != inputs.status_date.isoformat()  # statuses hold on the build's day
     )

@@ -12,7 +12,16 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from budapest_kg.iris import article_iri, event_iri, obligation_iri, slug, state_iri, treaty_iri, unit_iri
+from budapest_kg.iris import (
+    act_iri,
+    article_iri,
+    obligation_iri,
+    participation_iri,
+    party_iri,
+    slug,
+    treaty_iri,
+    unit_iri,
+)
 from budapest_kg.namespaces import BKG, ELI, ID
 
 from .mapped import Mapped, date_literal, record_provenance
@@ -76,8 +85,12 @@ def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped) -> N
     for clause in texts.clauses:
         map_clause(clause, out)
     clauses = {(c.treaty, c.kind, c.provision): c for c in texts.clauses}
+    numbers: dict[tuple[str, str, str], int] = {}
     for reservation in texts.reservations:
-        map_reservation(reservation, clauses[reservation.treaty, reservation.kind, reservation.provision], out)
+        key = (reservation.treaty, reservation.iso3, reservation.kind)
+        numbers[key] = numbers.get(key, 0) + 1
+        clause = clauses[reservation.treaty, reservation.kind, reservation.provision]
+        map_reservation(reservation, clause, numbers[key], out)
 
 
 def map_expressions(code: str, by_language: dict[str, str], languages: TreatyFact | None, out: Mapped) -> None:
@@ -176,18 +189,19 @@ def map_clause(clause: Clause, out: Mapped) -> None:
     record_provenance(node, clause.status, clause.source, out)
 
 
-def map_reservation(reservation: Reservation, clause: Clause, out: Mapped) -> None:
+def map_reservation(reservation: Reservation, clause: Clause, number: int, out: Mapped) -> None:
     g = out.data
     treaty = treaty_iri(reservation.treaty)
-    node = event_iri(reservation.treaty, reservation.iso3, reservation.kind, slug(reservation.provision))
+    node = act_iri(reservation.treaty, reservation.iso3, reservation.kind, number)
     cls, link = (
-        (BKG.Reservation, BKG.reservingState)
+        (BKG.Reservation, BKG.reservingParty)
         if reservation.kind == "reservation"
-        else (BKG.Declaration, BKG.declaringState)
+        else (BKG.Declaration, BKG.declaringParty)
     )
     g.add((node, RDF.type, cls))
     g.add((node, BKG.treaty, treaty))
-    g.add((node, link, state_iri(reservation.iso3)))
+    g.add((node, link, party_iri(reservation.iso3)))
+    g.add((node, BKG.inParticipation, participation_iri(reservation.treaty, reservation.iso3)))
     g.add((node, BKG.underClause, clause_iri(clause)))
     label = f"{reservation.kind} of {reservation.iso3} under {reservation.treaty} {reservation.provision}"
     g.add((node, RDFS.label, Literal(label, lang="en")))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .statement_records import Claim, Statement, read_claims, read_statements
+from .statement_records import Claim, PublishedCount, Statement, read_claims, read_published_counts, read_statements
 from .table import IDENTIFIER, STATUSES, Problem, Table
 
 UNITS = ("chapter", "section", "title", "article")
@@ -91,6 +91,7 @@ class Texts:
     reservations: list[Reservation] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    counts: list[PublishedCount] = field(default_factory=list)
 
 
 def unit_path(parent: str, unit: str, number: str) -> str:
@@ -279,4 +280,5 @@ def read_texts(data_dir: Path, treaties: set[str], states: set[str], problems: l
     texts.reservations = read_reservations(data_dir / "state_reservations.csv", texts.clauses, states, problems)
     texts.statements = read_statements(data_dir / "statements.csv", treaties, states, articles, problems)
     texts.claims = read_claims(data_dir / "claims.csv", treaties, states, problems)
+    texts.counts = read_published_counts(data_dir / "published_counts.csv", treaties, problems)
     return texts

@@ -89,6 +89,8 @@ class LiveServer:
 @pytest.fixture(scope="session", params=["oxigraph", "rdflib"])
 def live_server(request, build_dir) -> Iterator[LiveServer]:
     """A running endpoint over the session's build, once per engine."""
-    app = create_app(Config.load(build_dir=build_dir, engine=request.param))
+    # A generous query limit: the tests must pass on a busy machine, where rdflib's engine takes seconds
+    # over the whole graph (the limits themselves are tested in test_limits.py with their own settings).
+    app = create_app(Config.load(build_dir=build_dir, engine=request.param, timeout=30))
     with LiveServer(app) as server:
         yield server

@@ -7,6 +7,7 @@ difference, not as a changed hard-coded number.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -16,7 +17,9 @@ from budapest_kg import resources
 
 ID = "https://w3id.org/budapest-kg/id/"
 BKG = "https://w3id.org/budapest-kg/ontology#"
-CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
+CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent", "definitive-signature"}
+TODAY = dt.datetime.now(dt.UTC).date().isoformat()
+COUNCIL_OF_EUROPE = ID + "organisation/council-of-europe"
 BINDING = {"offence", "ancillary-liability", "procedural-power", "safeguards", "jurisdiction", "co-operation"}
 
 
@@ -34,34 +37,78 @@ def treaty(code: str) -> str:
 
 
 def acts_of(kind: set[str], code: str) -> set[str]:
-    return {r["iso3"] for r in rows("acts.csv") if r["treaty"] == code and r["act"] in kind}
+    return {r["party"] for r in rows("acts.csv") if r["treaty"] == code and r["act"] in kind}
+
+
+def denounced_by(code: str, day: str) -> set[str]:
+    """Parties whose denunciation took effect by day: notified at least three months before the month began.
+
+    The Council of Europe's rule (ETS 185 Art. 47(2)) written out by hand here: first day of the month
+    following the expiration of three months after the notification.
+    """
+    out = set()
+    for r in rows("acts.csv"):
+        notified = r["treaty"] == code and r["act"] == "denunciation" and r["date"]
+        if notified and first_of_month_after_three_months(r["date"]) <= day:
+            out.add(r["party"])
+    return out
+
+
+def first_of_month_after_three_months(day: str) -> str:
+    year, month = int(day[:4]), int(day[5:7])
+    month += 4  # three months on, and then the first day of the following month
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    return f"{year:04d}-{month:02d}-01"
 
 
 def parties(code: str) -> set[str]:
-    """States for which the treaty entered into force."""
-    return acts_of({"entry-into-force"}, code)
+    """Parties on the day of the build: the treaty entered into force for them (on a day passed, or on a day
+    the sources do not give while saying they are in force), and no denunciation has taken effect."""
+    entered = {
+        r["party"]
+        for r in rows("acts.csv")
+        if r["treaty"] == code and r["act"] == "entry-into-force" and (not r["date"] or r["date"] <= TODAY)
+    }
+    return entered - denounced_by(code, TODAY)
 
 
 def contracting(code: str) -> set[str]:
-    return acts_of(CONSENTS, code)
+    return acts_of(CONSENTS, code) - denounced_by(code, TODAY)
+
+
+def predecessors(code: str) -> set[str]:
+    """States whose place in the treaty successors took (Serbia and Montenegro)."""
+    return {r["predecessor"] for r in rows("acts.csv") if r["treaty"] == code and r["act"] == "succession"}
 
 
 def signatories(code: str) -> set[str]:
-    return acts_of({"signature"}, code)
+    """Who signed, itself or through the State it succeeded; not a State its successors replaced."""
+    signed = acts_of({"signature"}, code)
+    successors = {
+        r["party"]
+        for r in rows("acts.csv")
+        if r["treaty"] == code and r["act"] == "succession" and r["predecessor"] in signed
+    }
+    return (signed | successors) - predecessors(code)
+
+
+def members_on(day: str) -> set[str]:
+    """Council of Europe members on day: a period of membership began by then and had not ended."""
+    return {r["iso3"] for r in rows("coe_membership.csv") if r["joined"] <= day and (not r["left"] or r["left"] > day)}
 
 
 def members() -> set[str]:
-    """Council of Europe members now: joined and no end recorded."""
-    return {r["iso3"] for r in rows("coe_membership.csv") if r["joined"] and not r["left"]}
+    """Council of Europe members on the day of the build."""
+    return members_on(TODAY)
 
 
 def parties_on(code: str, day: str) -> set[str]:
-    """States for which the treaty was in force on day (ISO date), from dated entries into force."""
+    """States for which the treaty was certainly in force on day (ISO date), from dated entries into force."""
     return {
-        r["iso3"]
+        r["party"]
         for r in rows("acts.csv")
         if r["treaty"] == code and r["act"] == "entry-into-force" and r["date"] and r["date"] <= day
-    }
+    } - denounced_by(code, day)
 
 
 def articles(code: str) -> list[dict[str, str]]:
@@ -126,3 +173,90 @@ def with_values(query: str, **params: str) -> str:
 
 def iso(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
+
+
+# ---- what is known of a day, by the Council of Europe's rule, written out by hand -------------------
+
+
+def day_of(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def four_months_on(day: dt.date) -> dt.date:
+    """The first day of the month following the expiration of three months after day: the month four
+    months on, on its first day (whatever the day of the month, three months later is in the month three on)."""
+    month = day.month + 4
+    return dt.date(day.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+
+
+def month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return dt.date(year, month, 1), following - dt.timedelta(days=1)
+
+
+def treaty_row(code: str) -> dict[str, str]:
+    return next(r for r in rows("treaties.csv") if r["code"] == code)
+
+
+def act_row(code: str, party: str, kinds: set[str]) -> dict[str, str] | None:
+    return next(
+        (r for r in rows("acts.csv") if r["treaty"] == code and r["party"] == party and r["act"] in kinds), None
+    )
+
+
+def deposit_window(code: str, party: str) -> tuple[dt.date, dt.date]:
+    """What is known of the day a party deposited its consent: its date, its month, its bounds, the
+    month its recorded entry into force implies, never before the treaty opened nor after today."""
+    consent = act_row(code, party, CONSENTS)
+    treaty = treaty_row(code)
+    low, high = day_of(treaty["opened"]), day_of(TODAY)
+    given = consent["date"]
+    if len(given) == 10:
+        low = high = day_of(given)
+    elif len(given) == 7:
+        low, high = month_bounds(int(given[:4]), int(given[5:]))
+    if consent["earliest"]:
+        low = max(low, day_of(consent["earliest"]))
+    if consent["latest"]:
+        high = min(high, day_of(consent["latest"]))
+    entry = act_row(code, party, {"entry-into-force"})
+    if entry and entry["date"] and low != high:
+        effect, in_force = day_of(entry["date"]), treaty["entry_into_force"]
+        month = effect.month - 4
+        implied = month_bounds(effect.year + (month - 1) // 12, (month - 1) % 12 + 1)
+        if in_force and effect == day_of(in_force):
+            implied = (low, implied[1])  # deposited before the treaty itself entered into force
+        low, high = max(low, implied[0]), min(high, implied[1])
+    signature = act_row(code, party, {"signature"})
+    if consent["act"] in ("ratification", "acceptance", "approval") and signature and len(signature["date"]) == 10:
+        low = max(low, day_of(signature["date"]))
+    return low, high
+
+
+def entry_window(code: str, party: str) -> tuple[dt.date, dt.date] | None:
+    """What is known of the day the treaty entered into force for a party: the recorded day, or the
+    rule applied to its deposit (not before the treaty's own entry into force), no later than today when
+    the sources say it is in force without the day. None while the treaty is not in force."""
+    entry = act_row(code, party, {"entry-into-force"})
+    if entry and entry["date"]:
+        return day_of(entry["date"]), day_of(entry["date"])
+    in_force = treaty_row(code)["entry_into_force"]
+    if not in_force:
+        return None
+    low, high = deposit_window(code, party)
+    earliest = max(four_months_on(low), day_of(in_force))
+    latest = max(four_months_on(high), day_of(in_force))
+    return earliest, (min(latest, day_of(TODAY)) if entry else latest)
+
+
+def counted(code: str, day: dt.date, basis: str) -> tuple[int, int]:
+    """(certainly, possibly) how many parties had consented (basis 'consent') or were Parties (basis
+    'in-force') on day; denunciations take effect by the rule (none recorded in data/)."""
+    certain = possible = 0
+    for party in acts_of(CONSENTS, code) - predecessors(code):
+        window = deposit_window(code, party) if basis == "consent" else entry_window(code, party)
+        if window is None or party in denounced_by(code, day.isoformat()):
+            continue
+        certain += window[1] <= day
+        possible += window[0] <= day
+    return certain, possible

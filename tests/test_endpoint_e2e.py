@@ -16,7 +16,7 @@ SELECT (COUNT(DISTINCT ?state) AS ?n) WHERE { ?state bkg:isPartyTo <https://w3id
 
 
 def test_party_count_over_http_matches_the_data(live_server, acts):
-    expected = len({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+    expected = len({r["party"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
     client = SPARQLWrapper(f"{live_server.url}/sparql")
     client.setQuery(PARTY_COUNT)
     client.setReturnFormat(JSON)

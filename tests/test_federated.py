@@ -32,7 +32,7 @@ STAND_IN = "http://stand-in.test/item/"
 
 
 def parties(acts) -> list[str]:
-    return sorted({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+    return sorted({r["party"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
 
 
 @pytest.fixture(scope="module")

@@ -19,20 +19,28 @@ from budapest_kg.endpoint.config import Config
 
 from .conftest import LiveServer
 
-TIMEOUT = 1.5
+# Per engine: rdflib's engine scans the whole graph (the pages' start-up tables, a full answer) in about
+# 1.6 s on an idle machine at today's size, so its limit leaves room for that; the runaway still runs far past.
+TIMEOUTS = {"oxigraph": 1.5, "rdflib": 6.0}
 MAX_RESULT_BYTES = 50_000
 # Three unconstrained triple patterns: ~8k^3 solutions, far beyond any time limit on either engine.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PROVENANCE = "https://w3id.org/budapest-kg/graph/provenance"
 
 
 @pytest.fixture(scope="module", params=["oxigraph", "rdflib"])
 def limited(request, build_dir):
     config = Config.load(
-        build_dir=build_dir, engine=request.param, timeout=TIMEOUT, workers=2, max_result_bytes=MAX_RESULT_BYTES
+        build_dir=build_dir,
+        engine=request.param,
+        timeout=TIMEOUTS[request.param],
+        workers=2,
+        max_result_bytes=MAX_RESULT_BYTES,
     )
     app = create_app(config)
     with LiveServer(app) as server:
         server.pool = app.extensions["bkg_engine"]
+        server.timeout = TIMEOUTS[request.param]
         server.build_dir = build_dir
         yield server
     server.pool.close()
@@ -55,15 +63,39 @@ def wait_for_workers(pool, count: int, seconds: float = 60) -> list[int]:
     return pool.pids()
 
 
+# The answer-size tests run first, on fresh workers, and over one graph (a few thousand triples): a
+# scan of the whole graph takes rdflib's engine about as long as the time limit set here.
+def test_an_answer_over_the_size_limit_is_refused_with_413_not_truncated(limited):
+    status, headers, text = ask(limited, f"SELECT * WHERE {{ GRAPH <{PROVENANCE}> {{ ?s ?p ?o }} }}")
+    assert status == 413
+    assert headers["X-Max-Result-Bytes"] == str(MAX_RESULT_BYTES)
+    assert f"larger than this endpoint's limit of {MAX_RESULT_BYTES} bytes" in text
+
+
+def test_an_answer_under_the_limit_is_whole_and_announces_the_limit(limited):
+    status, headers, text = ask(limited, f"SELECT * WHERE {{ GRAPH <{PROVENANCE}> {{ ?s ?p ?o }} }} LIMIT 10")
+    assert status == 200
+    assert headers["X-Max-Result-Bytes"] == str(MAX_RESULT_BYTES)
+    assert headers["X-Query-Timeout"] == f"{limited.timeout:g}"
+    assert len(json.loads(text)["results"]["bindings"]) == 10
+
+
+def test_construct_over_the_limit_is_413(limited):
+    construct = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{PROVENANCE}> {{ ?s ?p ?o }} }}"
+    status, _, text = ask(limited, construct, accept="text/turtle")
+    assert status == 413
+    assert str(MAX_RESULT_BYTES) in text
+
+
 def test_runaway_query_is_stopped_in_time_and_its_process_is_gone(limited):
     before = set(wait_for_workers(limited.pool, 2))
     started = time.monotonic()
     status, headers, text = ask(limited, RUNAWAY)
     elapsed = time.monotonic() - started
     assert status == 503
-    assert f"limit of {TIMEOUT:g} s and was stopped" in text
+    assert f"limit of {limited.timeout:g} s and was stopped" in text
     assert headers["Retry-After"] == "1"
-    assert elapsed < TIMEOUT + 1
+    assert elapsed < limited.timeout + 1
     killed = before - set(limited.pool.pids())
     assert len(killed) == 1  # the worker that ran the query, and only it
     (pid,) = killed
@@ -85,34 +117,13 @@ def test_other_clients_are_served_while_a_query_runs_away(limited, acts):
     small_took = time.monotonic() - started
     thread.join()
     assert status == 200
-    assert small_took < TIMEOUT
+    assert small_took < limited.timeout
     manifest = json.loads((limited.build_dir / "manifest.json").read_text())
     assert (
         int(json.loads(text)["results"]["bindings"][0]["n"]["value"])
         == manifest["graphs"]["https://w3id.org/budapest-kg/graph/data"]
     )
     assert runaway["answer"][0] == 503
-
-
-def test_an_answer_over_the_size_limit_is_refused_with_413_not_truncated(limited):
-    status, headers, text = ask(limited, "SELECT * WHERE { ?s ?p ?o }")
-    assert status == 413
-    assert headers["X-Max-Result-Bytes"] == str(MAX_RESULT_BYTES)
-    assert f"larger than this endpoint's limit of {MAX_RESULT_BYTES} bytes" in text
-
-
-def test_an_answer_under_the_limit_is_whole_and_announces_the_limit(limited):
-    status, headers, text = ask(limited, "SELECT * WHERE { ?s ?p ?o } LIMIT 10")
-    assert status == 200
-    assert headers["X-Max-Result-Bytes"] == str(MAX_RESULT_BYTES)
-    assert headers["X-Query-Timeout"] == f"{TIMEOUT:g}"
-    assert len(json.loads(text)["results"]["bindings"]) == 10
-
-
-def test_construct_over_the_limit_is_413(limited):
-    status, _, text = ask(limited, "CONSTRUCT WHERE { ?s ?p ?o }", accept="text/turtle")
-    assert status == 413
-    assert str(MAX_RESULT_BYTES) in text
 
 
 @pytest.mark.parametrize(

@@ -33,11 +33,16 @@ def read_links() -> list[dict[str, str]]:
 
 
 def states() -> dict[str, str]:
-    """ISO alpha-3 -> alpha-2, computed with pycountry independently of the build."""
+    """ISO alpha-3 -> alpha-2 of the States that exist, computed with pycountry independently of the build.
+
+    A former State (Serbia and Montenegro, ISO 3166-3) has no page in the ISO browsing platform and no link
+    could be sourced for it in the EU table: none is recorded.
+    """
     import pycountry
 
     with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
-        return {r["iso3"]: pycountry.countries.get(alpha_3=r["iso3"]).alpha_2 for r in csv.DictReader(handle)}
+        codes = [r["iso3"] for r in csv.DictReader(handle)]
+    return {iso3: country.alpha_2 for iso3 in codes if (country := pycountry.countries.get(alpha_3=iso3))}
 
 
 @pytest.fixture(scope="module")

@@ -26,12 +26,12 @@ METHODS = [(GET, URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)]
 
 @pytest.fixture(scope="module")
 def parties(acts) -> list[str]:
-    return sorted({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+    return sorted({r["party"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
 
 
 @pytest.fixture(scope="module")
 def usa_is_party(acts) -> bool:
-    return any(r["treaty"] == "ETS 185" and r["iso3"] == "USA" and r["act"] == "entry-into-force" for r in acts)
+    return any(r["treaty"] == "ETS 185" and r["party"] == "USA" and r["act"] == "entry-into-force" for r in acts)
 
 
 def wrapper(server, query: str, method: str, request_method: str, fmt: str) -> SPARQLWrapper:

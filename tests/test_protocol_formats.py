@@ -50,7 +50,7 @@ GRAPH_TYPES = {  # format name -> (media type, rdflib parser)
 
 @pytest.fixture(scope="module")
 def parties(acts) -> list[str]:
-    return sorted({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+    return sorted({r["party"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
 
 
 def get(url: str, accept: str | None = None, method: str = "GET", headers: dict | None = None):
@@ -173,7 +173,7 @@ def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
     }
     with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
         assert classes[BKG.State] == len(list(csv.DictReader(handle)))
-    assert classes[BKG.PartyToConvention] == len(parties)
+    assert classes[ID["treaty/ets-185/category/party"]] == len(parties)
 
 
 def test_void_names_the_downloads_and_their_dcat_description(live_server):

@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 
 from budapest_kg import resources
+from tests import expected as ex
 
 CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
 KIND_LABELS = {
@@ -115,7 +116,7 @@ def by_treaty(acts) -> dict[str, dict[str, dict[str, dict]]]:
     """treaty -> iso3 -> act -> row."""
     out: dict = defaultdict(lambda: defaultdict(dict))
     for row in acts:
-        out[row["treaty"]][row["iso3"]][row["act"]] = row
+        out[row["treaty"]][row["party"]][row["act"]] = row
     return out
 
 
@@ -124,7 +125,7 @@ def test_home_shows_parties_and_signatories_only_per_treaty(live_server, acts):
     rows = {row[0]: row for row in home.body_rows("table-0")}
     for treaty, states in by_treaty(acts).items():
         parties = sum(1 for a in states.values() if "entry-into-force" in a)
-        signatories_only = sum(1 for a in states.values() if "signature" in a and not CONSENTS & set(a))
+        signatories_only = len(ex.signatories(treaty) - ex.acts_of(ex.CONSENTS, treaty))
         row = next(r for name, r in rows.items() if f"({treaty})" in name)
         assert int(row[1]) == parties, treaty
         assert int(row[3]) == signatories_only, treaty
@@ -206,10 +207,10 @@ def test_state_page_shows_acts_as_a_timeline_categories_and_links(live_server, a
     france = page(live_server, "/id/state/FRA")
     text = france.plain
     for row in acts:
-        if row["iso3"] == "FRA" and row["date"]:
+        if row["party"] == "FRA" and row["date"]:
             assert row["date"] in text, row
     assert "Party to the Convention on Cybercrime" in text
-    assert "Council of Europe member Party" in text
+    assert "Party to the Convention on Cybercrime (ETS 185) that is a member of the Council of Europe" in text
     assert ("http://publications.europa.eu/resource/authority/country/FRA") in {h for h, _ in france.links}
     assert "EU authority table" in text
     # The timeline of each treaty is in date order.
@@ -217,7 +218,7 @@ def test_state_page_shows_acts_as_a_timeline_categories_and_links(live_server, a
 
 
 def test_generic_page_renders_labels_not_raw_iris(live_server):
-    event = page(live_server, "/id/event/ets-185/FRA/consent")
+    event = page(live_server, "/id/event/ets-185/FRA/consent/1")
     link_texts = {text for _, text in event.links}
     assert {"France", "Convention on Cybercrime", "ratification"} <= link_texts
     assert ("/id/state/FRA", "France") in event.links
@@ -238,9 +239,9 @@ def summary_of(name: str) -> str:
 def parties_today(acts, treaty: str = "ETS 185") -> set[str]:
     """Parties now: in force on or before today, or of unknown date (the catalogue's rule)."""
     today = dt.date.today().isoformat()
-    denounced = {r["iso3"] for r in acts if r["treaty"] == treaty and r["act"] == "denunciation"}
+    denounced = {r["party"] for r in acts if r["treaty"] == treaty and r["act"] == "denunciation"}
     return {
-        r["iso3"]
+        r["party"]
         for r in acts
         if r["treaty"] == treaty and r["act"] == "entry-into-force" and (not r["date"] or r["date"] <= today)
     } - denounced

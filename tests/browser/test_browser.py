@@ -65,7 +65,7 @@ def follow(browser, element) -> None:
 
 
 def parties(acts, treaty: str) -> set[str]:
-    return {r["iso3"] for r in acts if r["treaty"] == treaty and r["act"] == "entry-into-force"}
+    return {r["party"] for r in acts if r["treaty"] == treaty and r["act"] == "entry-into-force"}
 
 
 def test_home_to_treaty_to_state(browser, server, acts):
@@ -95,7 +95,7 @@ def test_home_to_treaty_to_state(browser, server, acts):
     follow(browser, browser.find_element(By.LINK_TEXT, "France"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "France"
     timeline = browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
-    france = sorted(r["date"] for r in acts if r["iso3"] == "FRA" and r["treaty"] == "ETS 185" and r["date"])
+    france = sorted(r["date"] for r in acts if r["party"] == "FRA" and r["treaty"] == "ETS 185" and r["date"])
     assert [line.split()[0] for line in timeline.splitlines()] == france
     assert "Party to the Convention on Cybercrime" in browser.find_element(By.TAG_NAME, "main").text
 
