@@ -35,7 +35,9 @@ def map_sources(sources: Sources) -> Mapped:
     map_participations(sources.acts, out)
     if sources.texts is not None:
         titles = {t.code: {"en": t.title_en, **({"fr": t.title_fr} if t.title_fr else {})} for t in sources.treaties}
-        map_texts(sources.texts, titles, out)
+        in_force = {t.code: t.entry_into_force for t in sources.treaties}
+        participations = {act.key for act in sources.acts}
+        map_texts(sources.texts, titles, out, in_force, participations)
         map_seed(out)
         map_statements(sources.texts.statements, out)
         map_claims(sources.texts.claims, out)

@@ -35,6 +35,7 @@ RULE_KIND = {
     "accession": BKG.AccessionRule,
     "denunciation": BKG.DenunciationRule,
     "amendment": BKG.AmendmentRule,
+    "reservations-carry-over": BKG.ReservationCarryOverRule,
 }
 CONDITION = {
     "in-force": BKG.AfterEntryIntoForce,

@@ -12,7 +12,10 @@ from pathlib import Path
 from .table import STATUSES, Problem, Table
 from .timing import Delay
 
-RULES = ("depositary", "entry-into-force", "entry-into-force-for-party", "accession", "denunciation", "amendment")
+RULES = (
+    "depositary", "entry-into-force", "entry-into-force-for-party", "accession", "denunciation", "amendment",
+    "reservations-carry-over",
+)  # fmt: skip
 CONDITIONS = ("in-force", "invitation", "unanimity-of-contracting-states", "acceded-to-supplemented")
 THEN = ("", "first-day-of-next-month")
 COLUMNS = (
@@ -27,6 +30,7 @@ REQUIRED = {
     "denunciation": ("period",),
     "amendment": ("consents", "period"),
     "accession": ("condition",),
+    "reservations-carry-over": ("article",),
 }
 
 
@@ -125,6 +129,11 @@ def describe(rule: TreatyRule, organisation: str = "", names: dict[str, str] | N
         return f"A denunciation takes effect on {when} the date on which the depositary receives it{where}."
     if rule.rule == "amendment":
         return f"An amendment enters into force on {when} all Parties have accepted it{where}."
+    if rule.rule == "reservations-carry-over":
+        return (
+            "Reservations and declarations a Party made to the treaty this one supplements apply also to this one,"
+            f" unless the Party declares otherwise{where}."
+        )
     terms = {
         "in-force": "after the treaty's entry into force",
         "invitation": f"on an invitation by the {names.get(rule.agent, rule.agent)}",

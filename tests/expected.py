@@ -117,29 +117,98 @@ def articles(code: str) -> list[dict[str, str]]:
 
 
 def obligations(code: str) -> set[str]:
-    """IRIs of the obligations a treaty imposes: binding-kind articles with a 'shall' duty."""
-    return {
+    """IRIs of the obligations a treaty imposes: binding-kind articles with a 'shall' duty, and the
+    paragraphs of paragraphs.csv that are obligations."""
+    whole = {
         f"{ID}obligation/{slug(code)}/article-{r['number']}"
         for r in articles(code)
         if r["category"] in BINDING and r["obligation"] in ("yes", "mixed")
     }
+    parts = {paragraph_iri(r) for r in rows("paragraphs.csv") if r["treaty"] == code and r["modality"] == "obligation"}
+    return whole | parts
+
+
+def paragraph_iri(row: dict[str, str]) -> str:
+    """paragraphs.csv's article 9, paragraph 2(b) -> …/article-9/2-b (the slug rule written out)."""
+    local = re.sub(r"[^a-z0-9]+", "-", row["paragraph"].lower()).strip("-")
+    return f"{ID}obligation/{slug(row['treaty'])}/article-{row['article']}/{local}"
+
+
+def norm_of(code: str, provision: str) -> str:
+    """'Art. 9(2)(b)' of ETS 185 -> its norm's IRI; 'Art. 7' -> the article's."""
+    match = re.fullmatch(r"Art\. (\d+)(.*)", provision)
+    article, rest = match.group(1), match.group(2)
+    local = re.sub(r"[^a-z0-9]+", "-", rest.lower()).strip("-")
+    base = f"{ID}obligation/{slug(code)}/article-{article}"
+    return f"{base}/{local}" if local else base
+
+
+def article_of(norm: str) -> str:
+    """…/article-9/2-b -> …/article-9."""
+    head, _, tail = norm.rpartition("/")
+    return head if not tail.startswith("article-") else norm
+
+
+def reserved_norms() -> dict[tuple[str, str], set[str]]:
+    """(party, treaty) -> the norms its reservations exclude, and -> those they limit, as party_statements.csv
+    says, spread by hand: excluding an article excludes its paragraphs; excluding or limiting a paragraph
+    limits its article; a Convention reservation whose clause concerns an article a protocol's norm
+    incorporates limits that norm for a party to the protocol (ETS 189 Art. 12(1))."""
+    excluded: dict[tuple[str, str], set[str]] = {}
+    limited: dict[tuple[str, str], set[str]] = {}
+    paragraphs = {paragraph_iri(r): r for r in rows("paragraphs.csv")}
+    for made in rows("party_statements.csv"):
+        if made["kind"] != "reservation":
+            continue
+        key = (made["party"], made["treaty"])
+        for provision in filter(None, (p.strip() for p in made["excludes"].split(";"))):
+            norm = norm_of(made["treaty"], provision)
+            excluded.setdefault(key, set()).add(norm)
+            excluded[key] |= {p for p in paragraphs if article_of(p) == norm and p != norm}
+            if article_of(norm) != norm:
+                limited.setdefault(key, set()).add(article_of(norm))
+        for provision in filter(None, (p.strip() for p in made["limits"].split(";"))):
+            norm = norm_of(made["treaty"], provision)
+            limited.setdefault(key, set()).add(norm)
+            if article_of(norm) != norm:
+                limited[key].add(article_of(norm))
+    return {"excluded": excluded, "limited": limited}
+
+
+def carried_over() -> set[tuple[str, str]]:
+    """(party, protocol norm) limited by a Convention reservation carried over to ETS 189 (Art. 12(1))."""
+    clauses = {(r["treaty"], r["provision"]): r["articles"].split(";") for r in rows("reservations_declarations.csv")
+               if r["kind"] == "reservation"}  # fmt: skip
+    incorporating = {}
+    for r in rows("paragraphs.csv"):
+        if r["incorporates"]:
+            treaty, _, numbers = r["incorporates"].rpartition(":")
+            covered = set()
+            for part in numbers.split(";"):
+                low, _, high = part.partition("-")
+                covered |= {str(n) for n in range(int(low), int(high or low) + 1)}
+            incorporating[paragraph_iri(r)] = (r["treaty"], treaty, covered)
+    out = set()
+    for made in rows("party_statements.csv"):
+        if made["kind"] != "reservation":
+            continue
+        for norm, (protocol, treaty, covered) in incorporating.items():
+            if made["treaty"] != treaty or made["party"] not in contracting(protocol):
+                continue
+            concerned = set()
+            for provision in filter(None, (p.strip() for p in made["provision"].split(";"))):
+                concerned |= set(clauses.get((treaty, provision), []))
+            if concerned & covered:
+                out.add((made["party"], norm))
+    return out
 
 
 def reserved_obligations() -> set[tuple[str, str]]:
-    """(State, obligation) pairs: a recorded reservation under a clause concerning the article of the obligation."""
-    clauses = {(r["treaty"], r["kind"], r["provision"]): r for r in rows("reservations_declarations.csv")}
-    pairs = set()
-    for made in rows("state_reservations.csv"):
-        if made["kind"] != "reservation":
-            continue
-        clause = clauses[made["treaty"], "reservation", made["provision"]]
-        for ref in filter(None, clause["articles"].split(";")):
-            other, _, number = ref.rpartition(":")
-            code = other or made["treaty"]
-            iri = f"{ID}obligation/{slug(code)}/article-{number}"
-            if iri in obligations(code) or iri in permissions(code):
-                pairs.add((made["iso3"], iri))
-    return pairs
+    """(party, norm) pairs: a reservation of the party excludes or limits the norm (spread and carried over)."""
+    reserved = reserved_norms()
+    pairs = {(party, norm) for (party, _), norms in reserved["excluded"].items() for norm in norms}
+    pairs |= {(party, norm) for (party, _), norms in reserved["limited"].items() for norm in norms}
+    return pairs | carried_over()
 
 
 def permissions(code: str) -> set[str]:

@@ -25,8 +25,10 @@ def test_every_problem_in_every_new_table_is_reported_at_once(project_copy):
         "bad_category": append(data / "articles_224.csv", "CETS 224,article,27,Extra,,Chapter IV,sideways,no,,verified,,a source"),  # noqa: E501
         "dup_fact": append(data / "treaty_facts.csv", "ETS 185,authentic_languages,Latin,verified,,a source"),
         "bad_clause": append(data / "reservations_declarations.csv", "ETS 185,Art. 99(1),99,reservation,Art. 42,Nothing,a source,verified"),  # noqa: E501
-        "no_state": append(data / "state_reservations.csv", "CETS 224,,reservation,Art. 7(9)(a),2023-08-10,verified,a source,"),  # noqa: E501
-        "unknown_clause": append(data / "state_reservations.csv", "ETS 185,FRA,reservation,Art. 5(5),2006-01-10,verified,a source,"),  # noqa: E501
+        "no_state": append(data / "party_statements.csv", "CETS 224,,reservation,Art. 7(9)(a),2023-08-10,,a text,Art. 7,,verified,a source,,"),  # noqa: E501
+        "unknown_clause": append(data / "party_statements.csv", "ETS 185,FRA,reservation,Art. 5(5),2006-01-10,,a text,,,verified,a source,,"),  # noqa: E501
+        "unknown_norm": append(data / "party_statements.csv", "ETS 185,FRA,reservation,Art. 9(4),2006-01-10,,a text,Art. 9(9)(z),,verified,a source,,"),  # noqa: E501
+        "bad_paragraph": append(data / "paragraphs.csv", "ETS 185,6,one,obligation,a summary,,verified,a source"),
         "bad_date": append(data / "statements.csv", "x-1,position,state/FRA,,FRA,ETS 185,,10/01/2006,supports,,Text,verified,a source,"),  # noqa: E501
         "unknown_state": append(data / "statements.csv", "x-2,position,state/XXZ,,,ETS 185,,,,,Text,verified,a source,"),  # noqa: E501
         "no_actor_name": append(data / "statements.csv", "x-3,public-statement,person/someone,,,ETS 185,,,,,Text,verified,a source,"),  # noqa: E501
@@ -45,8 +47,10 @@ def test_every_problem_in_every_new_table_is_reported_at_once(project_copy):
         "bad_category": "articles_224.csv:{}: category: 'sideways' is not one of",
         "dup_fact": "treaty_facts.csv:{}: fact: duplicate fact authentic_languages of ETS 185",
         "bad_clause": "reservations_declarations.csv:{}: articles: no article 99 in ETS 185",
-        "no_state": "state_reservations.csv:{}: iso3: a reservation or declaration needs a State",
-        "unknown_clause": "state_reservations.csv:{}: provision: no reservation clause 'Art. 5(5)' of ETS 185",
+        "no_state": "party_statements.csv:{}: party: a statement needs a party",
+        "unknown_clause": "party_statements.csv:{}: provision: no reservation clause 'Art. 5(5)' of ETS 185",
+        "unknown_norm": "party_statements.csv:{}: excludes: 'Art. 9(9)(z)' is no norm of ETS 185",
+        "bad_paragraph": "paragraphs.csv:{}: paragraph: 'one' is not a paragraph such as 1, 2(b) or 1(a)(i)",
         "bad_date": "statements.csv:{}: date: '10/01/2006' is not a date in the form YYYY, YYYY-MM or YYYY-MM-DD",
         "unknown_state": "statements.csv:{}: actor: unknown State 'XXZ'",
         "no_actor_name": "statements.csv:{}: actor_label: an organisation or person needs a name",

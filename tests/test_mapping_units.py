@@ -13,12 +13,13 @@ from budapest_kg.graph_builder.acts import Act
 from budapest_kg.graph_builder.links import Link, Region, map_links
 from budapest_kg.graph_builder.mapped import Mapped
 from budapest_kg.graph_builder.mapping import map_sources
+from budapest_kg.graph_builder.norm_records import PartyStatement
 from budapest_kg.graph_builder.participation import map_act, map_memberships, map_participations, map_state
 from budapest_kg.graph_builder.provisions import map_texts
 from budapest_kg.graph_builder.sources import Membership, Organisation, Sources, State, Treaty
 from budapest_kg.graph_builder.statement_records import Claim, Statement
 from budapest_kg.graph_builder.statements import SEED_NOTE, map_claims, map_statements
-from budapest_kg.graph_builder.texts import Clause, Reservation, Texts, TreatyFact, Unit
+from budapest_kg.graph_builder.texts import Clause, Texts, TreatyFact, Unit
 from budapest_kg.graph_builder.timing import Delay, Window
 from budapest_kg.graph_builder.treaties import map_categories, map_rule, map_treaty
 from budapest_kg.graph_builder.treaty_rules import TreatyRule
@@ -372,8 +373,23 @@ def texts_mapped() -> Mapped:
                 "ETS 185", "Art. 6(3)", (("ETS 185", "2"),), "reservation", "Art. 42", "may reserve", "verified", "x", 2
             )
         ],
-        reservations=[
-            Reservation("ETS 185", "FRA", "reservation", "Art. 6(3)", dt.date(2006, 1, 10), "verified", "x", "", 2)
+        party_statements=[
+            PartyStatement(
+                "ETS 185",
+                "FRA",
+                "reservation",
+                ("Art. 6(3)",),
+                dt.date(2006, 1, 10),
+                None,
+                "text",
+                ("Art. 2",),
+                (),
+                "verified",
+                "x",
+                "2015-12-03",
+                "",
+                2,
+            )
         ],
     )
     out = Mapped()
@@ -430,6 +446,8 @@ def test_facts_clauses_and_reservations(texts_mapped):
     assert (reservation, RDF.type, BKG.Reservation) in g
     assert (reservation, BKG.reservingParty, FRA) in g
     assert (reservation, BKG.underClause, clause) in g
+    assert (reservation, BKG.excludes, URIRef(ID + "obligation/ets-185/article-2")) in g
+    assert (reservation, BKG.inParticipation, None) not in g  # no act of FRA on ETS 185 in this test
     assert (URIRef(f"{TREATY}/text/en"), ELI.realizes, TREATY) in g
 
 

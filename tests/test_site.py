@@ -317,7 +317,7 @@ def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_re
     clauses = [
         r for r in read_csv("reservations_declarations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"
     ]
-    made = [r for r in read_csv("state_reservations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
+    made = [r for r in read_csv("party_statements.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
     number = re.match(r"Art\. (\d+)", made[0]["provision"]).group(1)
     article = page(live_server, f"/id/treaty/cets-224/article/{number}")
     assert articles[number]["heading_en"] in article.plain
@@ -328,7 +328,7 @@ def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_re
             assert clause["description"] in article.plain
     for row in made:
         if re.match(rf"Art\. {number}\b", row["provision"]):
-            assert any(f"/{row['iso3']}/reservation/" in href for href, _ in article.links), row
+            assert any(f"/{row['party']}/reservation/" in href for href, _ in article.links), row
 
 
 @pytest.mark.parametrize("subject", ["state/FRA", "state/JPN", "treaty/ets-185"])
