@@ -152,9 +152,9 @@ def bound_acts(treaty: Treaty, acts: list[Act], for_party: Delay, out: Derivatio
     entries = [a for a in acts if a.group == "entry-into-force"]
     for consent, entry in zip(consents, entries, strict=False):
         recorded = entry.window.exact
-        if recorded is None:
-            continue
         dates = out.dates(consent)
+        if recorded is None or dates.window.exact:
+            continue  # nothing to narrow; a known deposit is checked against its entry into force in effects()
         possible = deposits_for(recorded, treaty.entry_into_force, for_party)
         narrowed = dates.window.intersect(possible)
         if narrowed.is_empty:
