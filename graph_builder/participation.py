@@ -14,7 +14,7 @@ import gettext
 
 import pycountry
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import PROV, RDF, RDFS
 
 from budapest_kg.iris import (
     act_iri,
@@ -23,6 +23,7 @@ from budapest_kg.iris import (
     organisation_iri,
     participation_iri,
     party_iri,
+    record_iri,
     state_iri,
     treaty_iri,
 )
@@ -164,6 +165,13 @@ def map_participations(acts: list[Act], out: Mapped) -> dict[tuple[str, str], UR
             if predecessor is not None:
                 out.data.add((act_node(act), BKG.succeedsTo, predecessor))
                 out.data.add((nodes[act.key], BKG.successorOf, predecessor))
+    for (treaty, party), node in nodes.items():
+        # A participation states nothing a table does not: its periods and statuses are derived from its
+        # acts by the treaty's rules, and its record says so and names the acts (each with its source).
+        source = f"derived from the acts of {party} on {treaty} in data/acts.csv by the rules in data/treaty_rules.csv"
+        record_provenance(node, "derived", source, out)
+    for act in acts:
+        out.provenance.add((record_iri(nodes[act.key]), PROV.wasDerivedFrom, act_node(act)))
     return nodes
 
 

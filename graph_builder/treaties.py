@@ -2,7 +2,7 @@
 place, entry into force), its rules as data, and the categories of its parties.
 
 The categories are classes generated for each treaty of data/treaties.csv from one list of kinds,
-never written by hand per treaty IRI; ontology/rules/categories.rq fills them. Pure functions, no I/O.
+never written by hand per treaty IRI; ontology/rules/30_categories.rq fills them. Pure functions, no I/O.
 """
 
 from __future__ import annotations
