@@ -13,8 +13,10 @@ from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
+from .answer import compact_jsonld
 from .base import build_base
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
+from .versions import SPDX, describe_file, describe_version, file_name, version
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -112,7 +114,7 @@ def add_graphs(graph: Graph, dataset: BNode) -> None:
 
 def describe_limits(config) -> str:
     limits = f"read-only; answers larger than {config.max_result_bytes} bytes are refused with 413 (never truncated)"
-    if config.workers > 0:
+    if config.time_limited:
         limits += f"; a query is stopped after {config.timeout:g} s (503)"
     if config.allowlist:
         return limits + "; SERVICE only to " + " ".join(f"<{iri}>" for iri in sorted(config.allowlist))
@@ -131,6 +133,7 @@ def describe_void() -> Graph:
     graph.add((dataset, VOID.uriSpace, Literal(str(names.id))))
     graph.add((dataset, VOID.vocabulary, URIRef(str(names.bkg))))
     graph.add((dataset, VOID.triples, Literal(sum(stats["graphs"].values()), datatype=XSD.integer)))
+    describe_version(graph, dataset)
     # The downloads: VoID names each dump; their DCAT description comes along.
     catalogue = describe_downloads(request.url_root)
     graph.add((dataset, RDFS.seeAlso, names.dataset))
@@ -180,6 +183,7 @@ def describe_downloads(root: str) -> Graph:
     manifest = current_app.extensions.get("bkg_manifest") or {}
     if manifest.get("built_at"):
         graph.add((dataset, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+    describe_version(graph, dataset)
     for d in DOWNLOADS:
         url = URIRef(f"{root}download/{STEM}.{d.suffix}")
         distribution = URIRef(f"{dataset}/distribution/{d.suffix}")
@@ -188,6 +192,9 @@ def describe_downloads(root: str) -> Graph:
         graph.add((distribution, DCTERMS.title, Literal(d.title, lang="en")))
         graph.add((distribution, DCAT.downloadURL, url))
         graph.add((distribution, DCAT.accessURL, url))
+        if version():  # the same file under the build's version: the name it keeps once downloaded
+            graph.add((distribution, DCAT.downloadURL, URIRef(f"{root}download/{file_name(STEM, d.suffix)}")))
+        describe_file(graph, distribution, d.suffix)
         media = URIRef(f"https://www.iana.org/assignments/media-types/{d.media_type}")
         graph.add((distribution, DCAT.mediaType, media))
         graph.add((distribution, DCTERMS["format"], Literal(d.media_type)))
@@ -220,7 +227,7 @@ def statistics() -> dict:
 
 
 def rows(engine, sparql: str) -> list[dict[str, str]]:
-    data = json.loads(engine.query(sparql).payload)
+    data = json.loads(engine.query(sparql, capped=False).payload)  # the site's own query: no client limits
     return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
 
 
@@ -232,13 +239,17 @@ def new_graph() -> Graph:
     graph.bind("sd", SD)
     graph.bind("void", VOID)
     graph.bind("formats", FORMATS)
+    graph.bind("spdx", SPDX)
     return graph
 
 
 def send(graph: Graph) -> Response:
     """The description in the RDF format the client asks for (Turtle by default)."""
     fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
+    if fmt.name == "jsonld":
+        body = compact_jsonld(graph, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
+    else:
+        body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from .answer import Answer
 from .local import ENGINES, open_local
+from .remote import RemoteEngine
 from .worker import WorkerPool
 
 
@@ -27,7 +28,8 @@ class Engine(Protocol):
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        """Answer a query. capped=False lifts the result-size limit, for the site's own lookups only."""
+        """Answer a query. capped=False lifts the result-size limit and gives the query a minute instead of
+        the client's time limit: for the site's own lookups only, whose cost the data bounds."""
 
     def graph_names(self) -> list[str]: ...
 
@@ -43,9 +45,14 @@ def open_engine(
     allowlist: Iterable[str] = (),
     max_result_bytes: int | None = None,
     service_timeout: float | None = None,
+    fork: bool = False,
+    remote: str | None = None,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
-    where a query past `timeout` seconds is stopped by killing its worker."""
+    where a query past `timeout` seconds is stopped by killing its worker. With `remote` (a SPARQL query
+    address), no build is loaded: every query goes to that endpoint and `timeout` is the client's."""
+    if remote:
+        return RemoteEngine(remote, timeout=timeout or 5.0, allowlist=allowlist, max_result_bytes=max_result_bytes)
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if workers <= 0:
@@ -58,4 +65,5 @@ def open_engine(
         allowlist=allowlist,
         max_result_bytes=max_result_bytes,
         service_timeout=service_timeout,
+        fork=fork,
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -24,8 +25,33 @@ BINDING = {"offence", "ancillary-liability", "procedural-power", "safeguards", "
 
 
 def rows(name: str, data_dir: Path = resources.PACKAGED.data_dir) -> list[dict[str, str]]:
-    with open(data_dir / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    """A table of data/ as plain rows (read once per session; each caller gets its own list)."""
+    return list(_read(data_dir / name))
+
+
+@functools.cache
+def _read(path: Path) -> tuple[dict[str, str], ...]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def query_metadata() -> dict[str, dict[str, str]]:
+    """Each catalogue query's `#+ key: value` lines (not its parameters), read from the .rq files by hand."""
+    folder = resources.PACKAGED.queries_dir
+    found = {}
+    for path in sorted([*folder.glob("*.rq"), *folder.glob("federated/*.rq")]):
+        meta = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#+ ") and ":" in line and not line.startswith("#+ param:"):
+                key, _, value = line[3:].partition(":")
+                meta[key.strip()] = value.strip()
+        found[path.relative_to(folder).with_suffix("").as_posix()] = meta
+    return found
+
+
+def state_names() -> dict[str, str]:
+    """ISO alpha-3 -> the State's English name, from states.csv."""
+    return {r["iso3"]: r["name"] for r in rows("states.csv")}
 
 
 def slug(code: str) -> str:
@@ -95,6 +121,12 @@ def signatories(code: str) -> set[str]:
 def members_on(day: str) -> set[str]:
     """Council of Europe members on day: a period of membership began by then and had not ended."""
     return {r["iso3"] for r in rows("coe_membership.csv") if r["joined"] <= day and (not r["left"] or r["left"] > day)}
+
+
+def parties_today(code: str) -> set[str]:
+    """Parties now, by the catalogue's rule: in force on or before today, or of unknown date; no
+    denunciation in effect (the same as parties())."""
+    return parties(code)
 
 
 def members() -> set[str]:
@@ -329,3 +361,55 @@ def counted(code: str, day: dt.date, basis: str) -> tuple[int, int]:
         certain += window[1] <= day
         possible += window[0] <= day
     return certain, possible
+
+
+# ---- the catalogue's view: treaties by number ("185"), dates as dt.date ------------------------------
+
+TREATIES = {"185": "ETS 185", "189": "ETS 189", "224": "CETS 224"}
+TODAY_DATE = dt.date.fromisoformat(TODAY)
+
+
+def as_date(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class Tables:
+    """The curated tables, and the categories the query catalogue answers, computed from them by hand."""
+
+    def __init__(self) -> None:
+        self.acts = rows("acts.csv")
+        self.states = state_names()
+        self.memberships = rows("coe_membership.csv")
+        self.treaties = {r["code"]: r for r in rows("treaties.csv")}
+        self.regions = {r["iso3"]: r for r in rows("regions.csv")}
+        self.links = rows("links.csv")
+
+    def rows(self, treaty: str, *kinds: str) -> dict[str, dict[str, str]]:
+        return {r["party"]: r for r in self.acts if r["treaty"] == TREATIES[treaty] and r["act"] in kinds}
+
+    def consents(self, treaty: str) -> dict[str, dict[str, str]]:
+        return self.rows(treaty, *sorted(CONSENTS))
+
+    def entries(self, treaty: str) -> dict[str, dict[str, str]]:
+        return self.rows(treaty, "entry-into-force")
+
+    def parties_on(self, treaty: str, when: dt.date, certain: bool = True) -> set[str]:
+        """Certainly (or possibly) in force for the party on `when`: the latest (earliest) day the treaty can
+        have entered into force for it is on or before `when`; no denunciation has taken effect."""
+        code = TREATIES[treaty]
+        found = set()
+        for party in self.entries(treaty):
+            window = entry_window(code, party)
+            if window and window[1 if certain else 0] <= when:
+                found.add(party)
+        return found - denounced_by(code, when.isoformat())
+
+    def members_on(self, when: dt.date) -> set[str]:
+        return {
+            m["iso3"]
+            for m in self.memberships
+            if m["joined"] and as_date(m["joined"]) <= when and (not m["left"] or as_date(m["left"]) > when)
+        }
+
+    def region(self, iso: str) -> str:
+        return self.regions[iso]["region"]

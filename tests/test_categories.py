@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from budapest_kg import resources
-from tests import expected as ex
+
+from . import expected as ex
 
 TREATIES = ["ETS 185", "ETS 189", "CETS 224"]
 RATIFICATION = {"ratification", "acceptance", "approval"}

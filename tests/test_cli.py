@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
+import socket
 import subprocess
 import sys
+import urllib.request
 
 import pytest
 
-
-def run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "budapest_kg", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=120,
-    )
+from . import expected as ex
+from .conftest import call_command
+from .conftest import run_command as run
+from .servers import free_port
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "serve", "query"])
 def test_help_for_each_command(command):
-    result = run(command, "--help")
+    result = call_command(command, "--help")  # in this process: the subprocess tests below cover the entry point
     assert result.returncode == 0
     assert f"usage: budapest-kg {command}" in result.stdout
 
@@ -40,14 +36,14 @@ def test_query_against_the_build_as_json(build_dir):
         "SELECT (COUNT(?s) AS ?n) WHERE { ?s bkg:isPartyTo <https://w3id.org/budapest-kg/id/treaty/ets-185> }",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"] == "81"
+    assert json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"] == str(len(ex.parties("ETS 185")))
 
 
 def test_named_query_as_table(build_dir):
     result = run("query", "--build-dir", str(build_dir), "--name", "parties")
     assert result.returncode == 0, result.stderr
     assert "United States" in result.stdout
-    assert result.stdout.rstrip().endswith("(81 rows)")
+    assert result.stdout.rstrip().endswith(f"({len(ex.parties_today('ETS 185'))} rows)")
 
 
 def test_malformed_query_exits_non_zero_with_the_parser_message(build_dir):
@@ -82,3 +78,35 @@ def test_build_failure_via_cli_keeps_previous_build(project_copy):
     assert "acts.csv" in result.stderr
     assert "keeps the last good build" in result.stderr
     assert graph.read_bytes() == before
+
+
+def serve_command(build_dir, port: int) -> list[str]:
+    return [sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(build_dir), "--port", str(port)]
+
+
+def test_serve_says_where_the_site_and_the_endpoint_are(build_dir):
+    port = free_port()
+    process = subprocess.Popen([*serve_command(build_dir, port), "--workers", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stderr.readline() for _ in range(3)]
+        assert f"the site:            http://127.0.0.1:{port}/\n" in lines[1]
+        assert f"the SPARQL endpoint: http://127.0.0.1:{port}/sparql\n" in lines[2]
+        with socket.create_connection(("127.0.0.1", port), timeout=30):
+            pass
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2(build_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--build-dir", str(build_dir), "--port", str(port), "--workers", "0")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with --port"]

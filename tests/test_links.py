@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
+import pycountry
 import pytest
 from budapest_kg.graph_builder.build import make_graphs
 from budapest_kg.graph_builder.sources import DataError
@@ -13,7 +14,9 @@ from rdflib.namespace import OWL, RDFS, SKOS
 
 from budapest_kg import resources
 from budapest_kg.namespaces import ID, LINKS_GRAPH
-from tests.conftest import copy_inputs
+
+from . import expected as ex
+from .conftest import copy_inputs
 
 SHAPES = {  # every external IRI must match one of these, by the scheme it claims to be
     "eu-country": re.compile(r"^http://publications\.europa\.eu/resource/authority/country/[A-Z]{3}$"),
@@ -28,8 +31,7 @@ SHAPES = {  # every external IRI must match one of these, by the scheme it claim
 
 
 def read_links() -> list[dict[str, str]]:
-    with open(resources.PACKAGED.data_dir / "links.csv", newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return ex.rows("links.csv")
 
 
 def states() -> dict[str, str]:
@@ -38,11 +40,7 @@ def states() -> dict[str, str]:
     A former State (Serbia and Montenegro, ISO 3166-3) has no page in the ISO browsing platform and no link
     could be sourced for it in the EU table: none is recorded.
     """
-    import pycountry
-
-    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
-        codes = [r["iso3"] for r in csv.DictReader(handle)]
-    return {iso3: country.alpha_2 for iso3 in codes if (country := pycountry.countries.get(alpha_3=iso3))}
+    return {iso3: country.alpha_2 for iso3 in ex.state_names() if (country := pycountry.countries.get(alpha_3=iso3))}
 
 
 @pytest.fixture(scope="module")
