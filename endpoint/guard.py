@@ -7,6 +7,7 @@ default-graph-uri, named-graph-uri, SERVICE, LOAD). These checks run before any 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 
 from pyparsing.exceptions import ParseBaseException
@@ -22,6 +23,9 @@ from .faults import UPDATE_REFUSAL, QueryError, QueryTooDeep, ServiceRefused, Un
 # for a bad escape, and a bare Exception from the algebra for an undeclared prefix. Anything else is
 # a fault of ours or rdflib's, and is left to propagate (500 with a trace id, not a 400).
 SYNTAX_ERRORS = (ParseBaseException, ValueError)
+# rdflib's parser (pyparsing, with its packrat cache) is not thread-safe: concurrent parses in one process
+# (the server's threads) failed with errors at random places of valid queries. One parse at a time.
+PARSING = threading.Lock()
 
 
 def check_dataset(default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None, held: set[str]) -> None:
@@ -63,7 +67,8 @@ INERT = re.compile(
     r'''|"(?:[^"\\\n\r]|\\.)*"'''  # short double-quoted string
     r"|#[^\n\r]*"  # comment
 )
-_KEYWORD = re.compile(r"\b(?:from|service)\b", re.IGNORECASE)
+# A variable named ?from or $service is not the keyword (the catalogue's queries use ?from for a period's start).
+_KEYWORD = re.compile(r"(?<![?$])\b(?:from|service)\b", re.IGNORECASE)
 _NOT_BRACKETS = re.compile(r"[^(){}\[\]]+")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
@@ -159,7 +164,8 @@ def check_forwardable(sparql: str) -> None:
 def refuse_update(sparql: str) -> None:
     """Raise UpdateRefused when text the engine could not parse as a query is a SPARQL Update."""
     try:
-        update = parseUpdate(sparql)
+        with PARSING:
+            update = parseUpdate(sparql)
     except (*SYNTAX_ERRORS, RecursionError):  # neither query nor update: the caller reports the syntax error
         return
     # Text with no operation (blank, only comments or a prologue) is a valid empty Update, and no
@@ -171,7 +177,8 @@ def refuse_update(sparql: str) -> None:
 def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | None = None) -> Query:
     """rdflib's algebra for the query; UpdateRefused for an update, QueryError for any other invalid text."""
     try:
-        return translateQuery(parseQuery(sparql), base=base_iri, initNs=namespaces)
+        with PARSING:
+            return translateQuery(parseQuery(sparql), base=base_iri, initNs=namespaces)
     except SYNTAX_ERRORS as exc:
         refuse_update(sparql)
         raise QueryError(str(exc)) from exc

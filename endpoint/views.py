@@ -123,6 +123,12 @@ def read_statements(lookup: Lookup, iri: str) -> dict:
         elif statement not in seen and not is_noise(iri, row["p"].value, row["o"]):
             seen.add(statement)
             outgoing.append(statement)
+    # Where the facts about a thing come from is stated about its record (bkg:describes), not the thing.
+    for row in lookup.select(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{provenance_graph}> {{ ?record bkg:describes <{iri}> ; ?p ?o }}"
+        f" FILTER(?p NOT IN (bkg:describes, rdf:type)) }}"
+    ):
+        provenance.append((row["p"], row["o"]))
     outgoing.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
     types = {o.value for p, o in outgoing if p.value == TYPE and o.is_iri}
     definition = [o for p, o in outgoing if p.value.endswith(("#definition", "/description", "#comment"))]

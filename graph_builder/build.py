@@ -21,6 +21,8 @@ from budapest_kg import __version__, artefacts, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
+from .derivation import Mismatch, derive
+from .derived import derived_triples
 from .freshness import Inputs, code_digest
 from .graphs import union
 from .links import make_links
@@ -29,6 +31,7 @@ from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
 from .sources import Sources, read_sources
+from .statistics import count_statistics
 from .table import DataError
 from .versions import stamp
 
@@ -41,6 +44,7 @@ class Result:
 
     graphs: dict[URIRef, Graph]
     manifest: dict = field(default_factory=dict)
+    mismatches: list[Mismatch] = field(default_factory=list)
 
 
 class _Timer:
@@ -83,8 +87,16 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
     with timer.step("map", "records to triples"):
         mapped = map_sources(sources)
         links = make_links(inputs.data_dir, {s.iso3 for s in sources.states}, {t.slug for t in sources.treaties})
+    with timer.step("derive", f"dates, periods and statuses by the treaties' rules, as of {inputs.status_date}"):
+        derivation = derive(sources, inputs.status_date)
+        derived = derived_triples(derivation)
+        for mismatch in derivation.mismatches:
+            report(f" derive: mismatch: {inputs.data_dir / mismatch.table}:{mismatch.line}: {mismatch.message}")
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
-        inferred = owl_closure(ontology, mapped.data)
+        inferred = owl_closure(ontology, union((mapped.data, derived)))
+        for triple in derived:
+            if triple not in mapped.data:
+                inferred.add(triple)
     with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
         for triple in apply_rules(inputs.ontology_dir / "rules", ontology, mapped.data, inferred):
             inferred.add(triple)
@@ -103,11 +115,14 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         "input_hash": inputs.digest(),
         "code_hash": code_digest(),
         "base_iri": namespaces.BASE,
+        "status_date": inputs.status_date.isoformat(),
         "graphs": {str(iri): len(graph) for iri, graph in graphs.items()},
         "triples": sum(len(graph) for graph in graphs.values()),
         "seconds": timer.steps,
+        "mismatches": [str(m) for m in derivation.mismatches],
+        "statistics": count_statistics(graphs),
     }
-    return Result(graphs=graphs, manifest=manifest)
+    return Result(graphs=graphs, manifest=manifest, mismatches=derivation.mismatches)
 
 
 def serialise(graphs: dict[URIRef, Graph]) -> str:

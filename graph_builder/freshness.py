@@ -6,6 +6,7 @@ the SHACL engine.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -21,6 +22,8 @@ class Inputs:
     data_dir: Path = field(default_factory=lambda: resources.source_tree().data_dir)
     ontology_dir: Path = field(default_factory=lambda: resources.source_tree().ontology_dir)
     checks_dir: Path = field(default_factory=lambda: resources.source_tree().checks_dir)
+    # The day on which the statements that change with time (is Party to, the categories) hold.
+    status_date: dt.date = field(default_factory=lambda: dt.datetime.now(dt.UTC).date())
 
     @classmethod
     def from_tree(cls, tree: resources.SourceTree) -> Inputs:
@@ -58,8 +61,9 @@ def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
 
 def why_stale(out: Path, inputs: Inputs | None = None) -> str | None:
     """Why out must be built again: missing (the graph, the store or the manifest), built from other
-    inputs, by other code or under another base, or its files (the store's too) no longer what the
-    build wrote. None when it is current and intact: what `serve` then verifies at start agrees."""
+    inputs, by other code, under another base or on another day (the statuses and categories hold on
+    the day of the build), or its files (the store's too) no longer what the build wrote. None when it
+    is current and intact: what `serve` then verifies at start agrees."""
     inputs = inputs or Inputs()
     manifest = out / resources.MANIFEST_FILE
     if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
@@ -79,4 +83,6 @@ def why_stale(out: Path, inputs: Inputs | None = None) -> str | None:
         return "its inputs have changed"
     if recorded.get("code_hash") != code_digest() or recorded.get("base_iri") != namespaces.BASE:
         return "it was made by other code or under another base IRI"
+    if recorded.get("status_date") != inputs.status_date.isoformat():  # statuses hold on the build's day
+        return f"it was built for another day than {inputs.status_date.isoformat()}"
     return None

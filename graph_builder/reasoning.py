@@ -45,6 +45,7 @@ ANNOTATIONS = {
     OWL.deprecated,
 }
 LOGICAL_NAMESPACES = (str(RDF), str(RDFS), str(OWL))
+REFLEXIVE = {RDFS.subClassOf, OWL.equivalentClass, RDFS.subPropertyOf, OWL.equivalentProperty}
 # rdflib's store without named-graph bookkeeping: owlrl's look-ups spend less time in it (about 15%
 # of the closure's CPU time at today's size), and the closure needs no named graphs.
 FAST_STORE = "SimpleMemory"
@@ -179,6 +180,10 @@ def is_useful(s, p, o) -> bool:
     if not isinstance(s, URIRef) or not s.startswith(THINGS):
         return False
     if isinstance(o, BNode) or p == SAME_AS:
+        return False
+    if p in REFLEXIVE and s == o:  # the classes generated per treaty: c subClassOf c, c equivalentClass c
+        return False
+    if p == RDFS.subClassOf and o in NOISE_OBJECTS:
         return False
     return not (p == TYPE and o in NOISE_OBJECTS)
 

@@ -26,7 +26,10 @@ from . import servers
 # there (it answers every member State; the FILTER NOT EXISTS form fails with its internal error
 # SP031); state-profile's FILTER NOT EXISTS does not see a type stated in another graph of the default
 # graph (one extra "consent" row for an act typed Ratification in the data graph).
-VIRTUOSO_DEVIATIONS = {"members-not-parties", "state-profile"}
+# Queries Virtuoso 7 answers otherwise. The two counts over time compare the days of sub-query results with
+# xsd:date values inside expressions, which Virtuoso evaluates as errors (its counts come out 0); the
+# counts on one day (party-count, parties) are written so that it answers them right.
+VIRTUOSO_DEVIATIONS = {"members-not-parties", "state-profile", "party-count-timeline", "parties-per-year"}
 GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s*AS\s*\?(\w+)", re.IGNORECASE | re.DOTALL)
 NUMERIC = {"http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#double"}
 
@@ -124,8 +127,9 @@ def test_categories_and_class_sizes_are_those_of_the_embedded_store(embedded, re
              (embedded, remote)]  # fmt: skip
     want, got = ({r["c"]["value"]: r["n"]["value"] for r in s["results"]["bindings"]} for s in sizes)
     assert got == want
-    categories = [c for c in want if c.startswith(str(namespaces.BKG))]
-    assert str(namespaces.BKG.PartyToConvention) in categories
+    # The ontology's classes and the categories generated per treaty (…/treaty/ets-185/category/party).
+    categories = [c for c in want if c.startswith(str(namespaces.BKG)) or "/category/" in c]
+    assert str(namespaces.ID["treaty/ets-185/category/party"]) in categories
     for category in categories:
         members = f"SELECT ?s WHERE {{ ?s a <{category}> }}"
         answers = [client.get("/sparql", query_string={"query": members, "format": "json"}).get_json() for client in
