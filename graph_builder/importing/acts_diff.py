@@ -81,8 +81,8 @@ class DataAct:
     source_as_of: str
 
 
-def read_treaty_code(data_dir: Path, number: int) -> str:
-    """The code of treaty `number` in treaties.csv ("ETS 185"); DataError when it is not there."""
+def read_treaty_code(data_dir: Path, number: int | str) -> str:
+    """The code of treaty `number` (185, or "XVIII-16") in treaties.csv; DataError when it is not there."""
     table = read_table(data_dir / "treaties.csv", ("code", "number"))
     for row in table.rows:
         if row["number"].strip() == str(number):
@@ -129,8 +129,13 @@ def match_rows(chart: Chart, names: StateNames, diff: Diff) -> tuple[dict[str, C
     """ISO3 -> chart row for every row whose name is known; the ISO3 of rows that could not be read."""
     matched: dict[str, ChartRow] = {}
     for row in chart.rows:
-        if row.section == "organisation":
-            diff.problems.append(ChartProblem(row.line, f"{row.name!r}: an international organisation; skipped"))
+        organisation = names.organisation(row.name)
+        if row.section == "organisation" or organisation:
+            which = f" ({organisation})" if organisation else ""
+            diff.problems.append(
+                ChartProblem(row.line, f"{row.name!r}: an international organisation{which}; acts.csv names "
+                             "States by ISO code: skipped")
+            )  # fmt: skip
             continue
         iso3 = names.match(row.name)
         if iso3 is None:
@@ -177,7 +182,7 @@ def compare(chart: Chart, data_dir: Path, treaty: str) -> Diff:
     for iso3 in sorted(set(matched) | {iso3 for iso3, _ in recorded}):
         row = matched.get(iso3)
         shown = chart_acts(row) if row else {}
-        for slot in SLOTS:
+        for slot in chart.slots:
             data = recorded.get((iso3, slot))
             diff.changes.extend(compare_slot(iso3, slot, shown.get(slot), data, row, iso3 in unread, as_of))
     compare_flags(diff, matched, recorded_flags(data_dir, treaty))
@@ -198,13 +203,21 @@ def compare_slot(iso3, slot, shown, data, row, unread, as_of) -> list[Change]:
         return [Change("missing", iso3, data.act, old=data.date, new=why, chart_line=line, data_line=data.line)]
     act, date = shown
     changes = []
-    if slot == "consent" and (act == "accession") != (data.act == "accession"):
+    if slot == "consent" and kind_differs(act, data.act):
         changes.append(Change("kind", iso3, data.act, data.act, act, line, data.line, held))
     if data.date != date.isoformat():
         changes.append(Change("date", iso3, data.act, data.date, date.isoformat(), line, data.line, held))
     if not changes and data.status != "verified":
         changes.append(Change("confirmed", iso3, data.act, data.status, data.date, line, data.line, held))
     return changes
+
+
+def kind_differs(shown: str, recorded: str) -> bool:
+    """Whether the source's kind of consent contradicts data/: a source that does not say which of
+    ratification, acceptance or approval ("consent") only tells an accession from the others."""
+    if shown == "consent":
+        return recorded == "accession"
+    return shown != recorded
 
 
 def compare_flags(diff: Diff, matched: dict[str, ChartRow], recorded: dict[str, tuple[frozenset[str], int]]) -> None:
