@@ -7,6 +7,7 @@ with those of the texts (``texts``) and of statements and claims (``statement_re
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from budapest_kg.iris import slug
 from .table import STATUSES, DataError, Problem, Table
 from .texts import Texts, read_texts
 
+# A Council of Europe treaty's number, or a UN treaty's chapter and number in the UN Treaty Collection.
+TREATY_NUMBER = re.compile(r"^(\d+|[IVXLC]+-\d+(-[a-z0-9]+)*)$")
 CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession", "consent")
 ACTS = ("signature", *CONSENT_KINDS, "entry-into-force", "denunciation", "invitation-to-accede")
 
@@ -35,7 +38,7 @@ class Treaty:
     code: str  # "ETS 185"
     slug: str  # "ets-185"
     series: str
-    number: int
+    number: str  # in its series: "185"; a UN treaty by chapter and number, "XVIII-16"
     short_title: str
     title_en: str
     title_fr: str
@@ -105,15 +108,16 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
     treaties = []
     for line, row in table.rows():
         code = table.required(line, row, "code")
-        if not row["number"].isdigit():
-            table.report(line, f"{row['number']!r} is not a treaty number", "number")
+        if not TREATY_NUMBER.match(row["number"]):
+            message = f"{row['number']!r} is not a treaty number (185, or XVIII-16 for a UN chapter and number)"
+            table.report(line, message, "number")
             continue
         treaties.append(
             Treaty(
                 code=code,
                 slug=slug(code),
                 series=table.required(line, row, "series"),
-                number=int(row["number"]),
+                number=row["number"],
                 short_title=table.required(line, row, "short_title"),
                 title_en=table.required(line, row, "title_en"),
                 title_fr=row["title_fr"],
