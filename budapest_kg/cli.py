@@ -4,19 +4,31 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import waitress
 
-from . import cli_lifecycle, namespaces, resources
+from . import cli_lifecycle, namespaces, publish, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
 from .endpoint import create_app
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
-from .endpoint.faults import EngineFailure, QueryError, RemoteFailure, ServiceRefused, UpdateRefused
+from .endpoint.faults import (
+    EngineFailure,
+    QueryError,
+    QueryTimeout,
+    RemoteFailure,
+    ServiceRefused,
+    StoreFailure,
+    UpdateRefused,
+)
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
+from .endpoint.reload import Reloadable
 from .graph_builder.build import Inputs, build, is_stale, make_graphs
 from .graph_builder.checks import CheckError
 from .graph_builder.quality import format_quality, measure_quality
@@ -85,22 +97,66 @@ def ensure_build(args: argparse.Namespace) -> bool:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     build_dir = resources.build_dir(args.build_dir)
-    if not ensure_build(args):
+    # Over a remote store nothing is built: the build folder, when there is one, gives the manifest,
+    # the ontology pages and the downloads; the graph itself is the store's. A release folder behind
+    # a switched symlink is served as it is (--no-build), never rebuilt in place.
+    if not (args.remote or args.no_build) and not ensure_build(args):
         return EXIT_FAILED
+
+    def make_app():
+        # The folder the build path names now: a later switch of the symlink reaches this process only
+        # through a reload, never half-way (a replaced query worker reloads the same folder).
+        config = Config.load(
+            build_dir=build_dir.resolve(), engine=args.engine, timeout=args.timeout, workers=args.workers,
+            remote=args.remote,
+        )  # fmt: skip
+        return create_app(config)
+
     try:
-        app = create_app(
-            Config.load(build_dir=build_dir, engine=args.engine, timeout=args.timeout, workers=args.workers)
-        )
+        server = Reloadable(make_app)
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    # A broken queries/*.rq, or a query worker that could not start or load the build, stops the start.
-    except (CatalogueError, EngineFailure, ManifestError, OSError) as exc:
+    # A broken queries/*.rq, a query worker that could not start or load the build, or a remote store
+    # that cannot be reached or holds nothing of this project, stops the start.
+    except (CatalogueError, EngineFailure, StoreFailure, QueryTimeout, ManifestError, OSError) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
-    engine = app.extensions["bkg_engine"]
-    say(f"serving {len(engine)} triples with the {engine.name} engine on http://{args.host}:{args.port}/sparql")
-    waitress.serve(app, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    engine = server.app.extensions["bkg_engine"]
+    where = f" at {args.remote}" if args.remote else f" from {build_dir.resolve()}"
+    say(f"serving {len(engine)} triples with the {engine.name} engine{where} on http://{args.host}:{args.port}/sparql")
+    say(f"kill -HUP {os.getpid()} serves the build {build_dir} names then, without dropping a request")
+    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=server.reload, name="bkg-reload").start())
+    waitress.serve(server, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    build_dir = resources.build_dir(args.build_dir)
+    query_url = args.query_url or publish.default_query_url(args.url)
+    if not query_url:
+        say(f"error: {args.url} is not a graph-store address this command knows; give the query address (--query-url)")
+        return EXIT_USAGE
+    if (build_dir / resources.GRAPH_FILE).is_file() and is_stale(build_dir, inputs_of(args)):
+        say(f"warning: {build_dir} is older than its inputs or code; publishing it as it is (run build first)")
+    target = publish.Target(
+        store_url=args.url,
+        query_url=query_url,
+        user=args.user or os.environ.get(publish.USER_ENV),
+        password=args.password if args.password is not None else os.environ.get(publish.PASSWORD_ENV),
+        auth=args.auth,
+        timeout=args.timeout,
+    )
+    say(f"publishing {build_dir} to {args.url}")
+    try:
+        result = publish.publish(build_dir, target, report=say)
+    except publish.PublishError as exc:
+        say(f"error: {exc}")
+        return EXIT_FAILED
+    say(
+        f"published {len(result.graphs)} graphs, {result.triples} triples, to {args.url}; "
+        f"each graph's triple count checked at {query_url}"
+    )
     return EXIT_OK
 
 
@@ -229,9 +285,35 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
     p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
+    p.add_argument(
+        "--no-build", action="store_true",
+        help="serve the build folder as it is, never build first (release folders behind a switched symlink)",
+    )  # fmt: skip
+    p.add_argument(
+        "--remote", default=None, metavar="QUERY_URL",
+        help="serve from this SPARQL endpoint (where 'publish' put the graphs) instead of the build (BKG_REMOTE)",
+    )  # fmt: skip
     add_build_dir(p)
     add_source(p)
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("publish", help="load the build into a SPARQL Graph Store (PUT per graph), then check it")
+    p.add_argument("url", help="the server's Graph Store Protocol address, e.g. http://host:7878/store")
+    p.add_argument(
+        "--query-url", default=None,
+        help="its SPARQL query address, for the check (default: known from the store address for Oxigraph, "
+        "Virtuoso, Fuseki, GraphDB, Neptune)",
+    )  # fmt: skip
+    p.add_argument("--user", default=None, help=f"user name (default: ${publish.USER_ENV})")
+    p.add_argument("--password", default=None, help=f"password (default: ${publish.PASSWORD_ENV}; prefer it)")
+    p.add_argument(
+        "--auth", default="auto", choices=publish.AUTH_SCHEMES,
+        help="HTTP authentication: whatever the server asks for (default), basic or digest",
+    )  # fmt: skip
+    p.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for each answer (default: %(default)s)")
+    add_build_dir(p)
+    add_source(p)
+    p.set_defaults(func=cmd_publish)
 
     p = sub.add_parser("query", help="run a SPARQL query against the built graph, without a server")
     source = p.add_mutually_exclusive_group(required=True)

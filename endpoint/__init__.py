@@ -51,6 +51,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         allowlist=config.allowlist,
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
+        remote=config.remote or None,
     )
     register_error_handlers(app)
     for module in BLUEPRINTS:

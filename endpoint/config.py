@@ -28,6 +28,9 @@ class Config:
     # SERVICE goes only to these endpoint IRIs (space-separated; none by default), each call bounded.
     service_allowlist: str = ""
     service_timeout: float = 10.0
+    # A SPARQL query address to serve from instead of the build (the remote engine; `timeout` is then
+    # the client's time limit, and no worker process runs). Empty: serve the build in this process.
+    remote: str = ""
 
     @classmethod
     def load(cls, **overrides) -> Config:
@@ -55,6 +58,8 @@ class Config:
             raise ConfigError("BKG_MAX_RESULT_BYTES must be a positive number of bytes")
         if self.service_timeout <= 0:
             raise ConfigError("BKG_SERVICE_TIMEOUT must be a positive number of seconds")
+        if self.remote and not self.remote.startswith(("http://", "https://")):
+            raise ConfigError(f"BKG_REMOTE: {self.remote!r} is not an http(s) SPARQL query address")
         for iri in self.allowlist:
             if not iri.startswith(("http://", "https://")):
                 raise ConfigError(f"BKG_SERVICE_ALLOWLIST: {iri!r} is not an http(s) endpoint IRI")
@@ -62,6 +67,11 @@ class Config:
             namespaces.check_base(namespaces.BASE)
         except ValueError as exc:
             raise ConfigError(str(exc)) from exc
+
+    @property
+    def time_limited(self) -> bool:
+        """Whether a query is stopped at `timeout`: in a worker pool, or by the remote engine's client."""
+        return self.workers > 0 or bool(self.remote)
 
     @property
     def allowlist(self) -> frozenset[str]:

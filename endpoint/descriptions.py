@@ -113,7 +113,7 @@ def add_graphs(graph: Graph, dataset: BNode) -> None:
 
 def describe_limits(config) -> str:
     limits = f"read-only; answers larger than {config.max_result_bytes} bytes are refused with 413 (never truncated)"
-    if config.workers > 0:
+    if config.time_limited:
         limits += f"; a query is stopped after {config.timeout:g} s (503)"
     if config.allowlist:
         return limits + "; SERVICE only to " + " ".join(f"<{iri}>" for iri in sorted(config.allowlist))

@@ -13,6 +13,7 @@ from typing import Protocol
 
 from .answer import Answer
 from .local import ENGINES, open_local
+from .remote import RemoteEngine
 from .worker import WorkerPool
 
 
@@ -43,9 +44,13 @@ def open_engine(
     allowlist: Iterable[str] = (),
     max_result_bytes: int | None = None,
     service_timeout: float | None = None,
+    remote: str | None = None,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
-    where a query past `timeout` seconds is stopped by killing its worker."""
+    where a query past `timeout` seconds is stopped by killing its worker. With `remote` (a SPARQL query
+    address), no build is loaded: every query goes to that endpoint and `timeout` is the client's."""
+    if remote:
+        return RemoteEngine(remote, timeout=timeout or 5.0, allowlist=allowlist, max_result_bytes=max_result_bytes)
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")
     if workers <= 0:

@@ -24,6 +24,7 @@ from .faults import (
     RemoteFailure,
     ResultTooLarge,
     ServiceRefused,
+    StoreFailure,
     UnknownGraph,
     UpdateRefused,
 )
@@ -105,6 +106,7 @@ FAULTS: dict[type[EngineFault], Callable[[EngineFault], HttpError]] = {
     EngineBusy: lambda exc: service_unavailable(str(exc)),
     ResultTooLarge: lambda exc: result_too_large(str(exc), result_limit()),
     RemoteFailure: lambda exc: bad_gateway(f"a SERVICE endpoint failed: {exc}"),
+    StoreFailure: lambda exc: bad_gateway(str(exc)),
     EngineFailure: internal_error,
 }
 

@@ -9,13 +9,15 @@ downloaded file keeps), so a file can be traced to the build it came from; the s
 give the build being served.
 
 Files other than N-Quads are made from build/graph.nq on first request and kept in memory: the
-build is read-only while the server runs.
+build is read-only while the server runs. A server over a remote store (serve --remote) with no
+build folder makes the N-Quads from the store, graph by graph.
 """
 
 from __future__ import annotations
 
 import threading
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
@@ -43,17 +45,32 @@ def make_file(suffix: str) -> bytes:
     cache = current_app.extensions.setdefault("bkg_downloads", {})
     if suffix in cache:
         return cache[suffix]
-    source = current_app.extensions["bkg_config"].build_dir / resources.GRAPH_FILE
     with _lock:
+        if "nq" not in cache:
+            cache["nq"] = read_nquads()
         if suffix not in cache:
-            cache[suffix] = source.read_bytes() if suffix == "nq" else convert(source, suffix)
+            cache[suffix] = convert(cache["nq"], suffix)
     return cache[suffix]
 
 
-def convert(source, suffix: str) -> bytes:
-    """The N-Quads build as JSON-LD (every named graph) or Turtle (their union)."""
+def read_nquads() -> bytes:
+    """build/graph.nq; without one, every named graph of the engine (blank nodes kept apart per graph)."""
+    source = current_app.extensions["bkg_config"].build_dir / resources.GRAPH_FILE
+    if source.is_file():
+        return source.read_bytes()
+    engine = current_app.extensions["bkg_engine"]
+    quads = []
+    for name in engine.graph_names():
+        answer = engine.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{name}> {{ ?s ?p ?o }} }}", capped=False)
+        for triple in ox.parse(answer.payload, format=ox.RdfFormat.N_TRIPLES, rename_blank_nodes=True):
+            quads.append(ox.Quad(triple.subject, triple.predicate, triple.object, ox.NamedNode(name)))
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
+
+
+def convert(nquads: bytes, suffix: str) -> bytes:
+    """The N-Quads as JSON-LD (every named graph) or Turtle (their union)."""
     dataset = Dataset()
-    dataset.parse(source, format="nquads")
+    dataset.parse(data=nquads, format="nquads")
     if suffix == "jsonld":
         return dataset.serialize(format="json-ld", context=make_context(), encoding="utf-8")
     union = Graph()

@@ -33,6 +33,10 @@ class RemoteFailure(EngineFault):
     """An allow-listed SERVICE endpoint failed or could not be reached."""
 
 
+class StoreFailure(EngineFault):
+    """The remote SPARQL store behind this endpoint (serve --remote) failed, refused or could not be reached."""
+
+
 class QueryTimeout(EngineFault):
     """The query ran past the time limit and was stopped."""
 

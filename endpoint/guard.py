@@ -77,6 +77,38 @@ def mentions_dataset_or_service(sparql: str) -> bool:
     return _KEYWORD.search(_INERT.sub(" ", sparql)) is not None
 
 
+# Words that are keywords only of an Update or of Virtuoso's DEFINE pragma, when they stand alone:
+# not part of a variable (?add), a prefixed name (ex:add, add:x), a language tag (@add) or a longer word.
+_UPDATE_WORD = re.compile(
+    r"(?<![\w?$:@\-])(?:insert|delete|load|clear|create|drop|copy|move|add|define)(?![\w:\-])", re.IGNORECASE
+)
+# Virtuoso's built-in (bif:) and SQL (sql:) functions, whether as prefixed names or inside an IRI.
+_VENDOR_FUNCTION = re.compile(r"(?<![\w\-])(?:bif|sql):", re.IGNORECASE)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def code_of(sparql: str, keep_iris: bool = False) -> str:
+    """The query's text with its codepoint escapes decoded and its strings and comments (and IRIs) blanked."""
+    decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
+    if keep_iris:
+        return _INERT.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", decoded)
+    return _INERT.sub(" ", decoded)
+
+
+def check_forwardable(sparql: str) -> None:
+    """Refuse, before it is sent on to another SPARQL server, text that is anything but a SPARQL 1.1 query.
+
+    A remote store may do more with a query than read: Virtuoso runs an Update sent as a query, reads
+    DEFINE pragmas (its sponger fetches any URL under ``get:soft``) and offers bif:/sql: functions that
+    reach its SQL layer. Text that could hold an Update keyword or a pragma must parse here as a
+    standard query (UpdateRefused or QueryError otherwise); vendor functions are refused outright.
+    """
+    if _VENDOR_FUNCTION.search(code_of(sparql, keep_iris=True)):
+        raise QueryError("Virtuoso's bif: and sql: functions are not accepted here: use SPARQL 1.1 functions")
+    if "\\" in sparql or _UPDATE_WORD.search(code_of(sparql)):
+        parse_query(sparql)
+
+
 def refuse_update(sparql: str) -> None:
     """Raise UpdateRefused when text the engine could not parse as a query is a SPARQL Update."""
     if not sparql.strip():

@@ -80,6 +80,6 @@ def announce(response: Response) -> Response:
     if request.method == "OPTIONS":  # Flask lists every routed method; only these answer queries
         response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     response.headers.setdefault("X-Max-Result-Bytes", str(config.max_result_bytes))
-    if config.workers > 0:
+    if config.time_limited:
         response.headers["X-Query-Timeout"] = f"{config.timeout:g}"
     return response

@@ -7,6 +7,8 @@ difference, not as a changed hard-coded number.
 from __future__ import annotations
 
 import csv
+import datetime as dt
+import functools
 import re
 from pathlib import Path
 
@@ -21,8 +23,33 @@ BINDING = {"offence", "ancillary-liability", "procedural-power", "safeguards", "
 
 
 def rows(name: str, data_dir: Path = resources.PACKAGED.data_dir) -> list[dict[str, str]]:
-    with open(data_dir / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    """A table of data/ as plain rows (read once per session; each caller gets its own list)."""
+    return list(_read(data_dir / name))
+
+
+@functools.cache
+def _read(path: Path) -> tuple[dict[str, str], ...]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return tuple(csv.DictReader(handle))
+
+
+def query_metadata() -> dict[str, dict[str, str]]:
+    """Each catalogue query's `#+ key: value` lines (not its parameters), read from the .rq files by hand."""
+    folder = resources.PACKAGED.queries_dir
+    found = {}
+    for path in sorted([*folder.glob("*.rq"), *folder.glob("federated/*.rq")]):
+        meta = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("#+ ") and ":" in line and not line.startswith("#+ param:"):
+                key, _, value = line[3:].partition(":")
+                meta[key.strip()] = value.strip()
+        found[path.relative_to(folder).with_suffix("").as_posix()] = meta
+    return found
+
+
+def state_names() -> dict[str, str]:
+    """ISO alpha-3 -> the State's English name, from states.csv."""
+    return {r["iso3"]: r["name"] for r in rows("states.csv")}
 
 
 def slug(code: str) -> str:
@@ -48,6 +75,17 @@ def contracting(code: str) -> set[str]:
 
 def signatories(code: str) -> set[str]:
     return acts_of({"signature"}, code)
+
+
+def parties_today(code: str) -> set[str]:
+    """Parties now, by the catalogue's rule: in force on or before today, or of unknown date; not denounced."""
+    today = dt.date.today().isoformat()
+    denounced = acts_of({"denunciation"}, code)
+    return {
+        r["iso3"]
+        for r in rows("acts.csv")
+        if r["treaty"] == code and r["act"] == "entry-into-force" and (not r["date"] or r["date"] <= today)
+    } - denounced
 
 
 def members() -> set[str]:
@@ -126,3 +164,58 @@ def with_values(query: str, **params: str) -> str:
 
 def iso(iri: str) -> str:
     return iri.rsplit("/", 1)[-1]
+
+
+# ---- the catalogue's view: treaties by number ("185"), dates as dt.date ------------------------------
+
+TREATIES = {"185": "ETS 185", "189": "ETS 189", "224": "CETS 224"}
+TODAY = dt.datetime.now(dt.UTC).date()
+
+
+def as_date(value: str) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+class Tables:
+    """The curated tables, and the categories the query catalogue answers, computed from them by hand."""
+
+    def __init__(self) -> None:
+        self.acts = rows("acts.csv")
+        self.states = state_names()
+        self.memberships = rows("coe_membership.csv")
+        self.treaties = {r["code"]: r for r in rows("treaties.csv")}
+        self.regions = {r["iso3"]: r for r in rows("regions.csv")}
+        self.links = rows("links.csv")
+
+    def rows(self, treaty: str, *kinds: str) -> dict[str, dict[str, str]]:
+        return {r["iso3"]: r for r in self.acts if r["treaty"] == TREATIES[treaty] and r["act"] in kinds}
+
+    def consents(self, treaty: str) -> dict[str, dict[str, str]]:
+        return self.rows(treaty, *sorted(CONSENTS))
+
+    def entries(self, treaty: str) -> dict[str, dict[str, str]]:
+        return self.rows(treaty, "entry-into-force")
+
+    def parties_on(self, treaty: str, when: dt.date) -> set[str]:
+        """In force for the State on or before `when`; an unknown date counts from today on; no denunciation."""
+        parties = {
+            iso
+            for iso, row in self.entries(treaty).items()
+            if (row["date"] and as_date(row["date"]) <= when) or (not row["date"] and when >= TODAY)
+        }
+        denounced = {
+            iso
+            for iso, row in self.rows(treaty, "denunciation").items()
+            if row["date"] and as_date(row["date"]) <= when
+        }
+        return parties - denounced
+
+    def members_on(self, when: dt.date) -> set[str]:
+        return {
+            m["iso3"]
+            for m in self.memberships
+            if m["joined"] and as_date(m["joined"]) <= when and (not m["left"] or as_date(m["left"]) > when)
+        }
+
+    def region(self, iso: str) -> str:
+        return self.regions[iso]["region"]

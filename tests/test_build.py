@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pyoxigraph as ox
 import pytest
 from budapest_kg.graph_builder.build import Inputs, build, is_stale
 from budapest_kg.graph_builder.sources import DataError
 
-from tests.conftest import copy_inputs
+from .conftest import copy_inputs
 
 PARTIES_185 = """
 PREFIX bkg: <https://w3id.org/budapest-kg/ontology#>
@@ -32,7 +33,6 @@ def test_inferred_parties_to_ets_185_match_the_data(build_dir, acts):
     store = load(build_dir)
     found = {r["iso"].value for r in store.query(PARTIES_185, use_default_graph_as_union=True)}
     assert found == expected_parties(acts, "ETS 185")
-    assert len(found) == 81
 
 
 def test_parties_are_inferred_not_asserted(build_dir):
@@ -67,10 +67,10 @@ def test_manifest_counts_graphs_and_records_input_hash(build_dir):
     assert not is_stale(build_dir)
 
 
-def test_failed_build_keeps_the_last_good_build(project_copy, tmp_path):
+def test_failed_build_keeps_the_last_good_build(build_dir, project_copy, tmp_path):
     inputs = copy_inputs(project_copy)
     out = tmp_path / "published" / "out"
-    build(out, inputs)
+    shutil.copytree(build_dir, out)  # the last good build: the session's (building it again proves nothing more)
     good = (out / "graph.nq").read_bytes()
     with open(project_copy / "data" / "acts.csv", "a", encoding="utf-8") as handle:
         handle.write("ETS 185,FRA,signature,not-a-date,verified,src,,\n")

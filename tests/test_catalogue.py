@@ -1,11 +1,10 @@
 """The query catalogue: each named query runs on the real build and answers what data/ says.
 
-Expected answers are computed here in plain Python from data/*.csv, independently of the graph.
+Expected answers come from the oracle (tests/expected.py), computed in plain Python from data/*.csv.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import statistics
@@ -19,9 +18,9 @@ from budapest_kg.endpoint.negotiation import RESULT_FORMATS
 from budapest_kg import resources
 from budapest_kg.catalogue import CatalogueError, ParameterError, read_catalogue, read_query
 
-TREATIES = {"185": "ETS 185", "189": "ETS 189", "224": "CETS 224"}
-CONSENTS = ("ratification", "acceptance", "approval", "accession", "consent")
-TODAY = dt.datetime.now(dt.UTC).date()
+from . import expected as ex
+from .expected import TODAY, TREATIES, Tables, as_date
+
 DAYS = ("2005-01-01", "2010-01-01", "2015-06-30", "2022-03-15", "2022-03-16", "2023-01-01", "today")
 REQUIRED = (
     "parties", "signatories-only", "non-member-parties", "party-count-timeline", "state-profile",
@@ -29,70 +28,13 @@ REQUIRED = (
 )  # fmt: skip
 
 
-# ---- plain-Python view of data/ -------------------------------------------------------------------
-
-
-def read_csv(name: str) -> list[dict[str, str]]:
-    with open(resources.PACKAGED.data_dir / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def day(value: str) -> dt.date:
     return TODAY if value == "today" else dt.date.fromisoformat(value)
 
 
-def as_date(value: str) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-class Data:
-    """The curated tables, and the categories of the issue computed from them by hand."""
-
-    def __init__(self) -> None:
-        self.acts = read_csv("acts.csv")
-        self.states = {r["iso3"]: r["name"] for r in read_csv("states.csv")}
-        self.memberships = read_csv("coe_membership.csv")
-        self.treaties = {r["code"]: r for r in read_csv("treaties.csv")}
-        self.regions = {r["iso3"]: r for r in read_csv("regions.csv")}
-        self.links = read_csv("links.csv")
-
-    def rows(self, treaty: str, *kinds: str) -> dict[str, dict[str, str]]:
-        return {r["iso3"]: r for r in self.acts if r["treaty"] == TREATIES[treaty] and r["act"] in kinds}
-
-    def consents(self, treaty: str) -> dict[str, dict[str, str]]:
-        return self.rows(treaty, *CONSENTS)
-
-    def entries(self, treaty: str) -> dict[str, dict[str, str]]:
-        return self.rows(treaty, "entry-into-force")
-
-    def parties_on(self, treaty: str, when: dt.date) -> set[str]:
-        """In force for the State on or before `when`; an unknown date counts from today on; no denunciation."""
-        parties = {
-            iso
-            for iso, row in self.entries(treaty).items()
-            if (row["date"] and as_date(row["date"]) <= when) or (not row["date"] and when >= TODAY)
-        }
-        denounced = {
-            iso
-            for iso, row in self.rows(treaty, "denunciation").items()
-            if row["date"] and as_date(row["date"]) <= when
-        }
-        return parties - denounced
-
-    def members_on(self, when: dt.date) -> set[str]:
-        return {
-            m["iso3"]
-            for m in self.memberships
-            if m["joined"] and as_date(m["joined"]) <= when and (not m["left"] or as_date(m["left"]) > when)
-        }
-
-    def region(self, iso: str) -> str:
-        return self.regions[iso]["region"]
-
-
 @pytest.fixture(scope="module")
-def data() -> Data:
-    return Data()
+def data() -> Tables:
+    return Tables()
 
 
 @pytest.fixture(scope="module")
@@ -407,7 +349,7 @@ def test_treaties(ask, data):
 def test_acts_by_status_and_undated_acts(ask, data, treaty):
     acts = [r for r in data.acts if r["treaty"] == TREATIES[treaty]]
     # Reservations and declarations of States (state_reservations.csv) are acts of States too.
-    reservations = [r for r in read_csv("state_reservations.csv") if r["treaty"] == TREATIES[treaty]]
+    reservations = [r for r in ex.rows("state_reservations.csv") if r["treaty"] == TREATIES[treaty]]
     by_status = {r["status"].lower(): int(r["acts"]) for r in ask("acts-by-status", treaty=treaty)}
     assert by_status == Counter(r["status"] for r in acts + reservations)
     undated = {(r["iso3"], r["act"].split(" of ")[0].replace(" ", "-")) for r in ask("undated-acts", treaty=treaty)}

@@ -1,4 +1,4 @@
-"""The catalogue as a user meets it: a real server on a loopback port, and the budapest-kg command."""
+"""The catalogue as a user meets it: over HTTP (Flask's test client) and through the budapest-kg command."""
 
 from __future__ import annotations
 
@@ -8,67 +8,48 @@ import html
 import io
 import json
 import subprocess
-import sys
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
 
 from budapest_kg import resources
-from tests.test_catalogue import Data
+
+from .conftest import call_command
+from .expected import Tables, query_metadata
 
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 
 
-def get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers.get_content_type(), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get_content_type(), error.read()
+def get(site, path: str, accept: str | None = None) -> tuple[int, str, bytes]:
+    answer = site.get(path, accept)
+    return answer.status, answer.media, answer.body
 
 
-def url(server, name: str, **params: str) -> str:
-    return f"{server.url}/queries/{name}" + ("?" + urllib.parse.urlencode(params) if params else "")
-
-
-def file_metadata() -> dict[str, dict[str, str]]:
-    """Each query file's #+ lines, read here without the catalogue module."""
-    found = {}
-    files = [*resources.PACKAGED.queries_dir.glob("*.rq"), *resources.PACKAGED.queries_dir.glob("federated/*.rq")]
-    for path in sorted(files):
-        meta = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("#+ ") and ":" in line and not line.startswith("#+ param:"):
-                key, _, value = line[3:].partition(":")
-                meta[key.strip()] = value.strip()
-        found[path.relative_to(resources.PACKAGED.queries_dir).with_suffix("").as_posix()] = meta
-    return found
+def url(site, name: str, **params: str) -> str:
+    return f"/queries/{name}" + ("?" + urllib.parse.urlencode(params) if params else "")
 
 
 @pytest.fixture(scope="module")
-def data() -> Data:
-    return Data()
+def data() -> Tables:
+    return Tables()
 
 
-def test_catalogue_page_lists_every_query_with_its_description(live_server):
-    status, media, body = get(f"{live_server.url}/queries", accept="text/html")
+def test_catalogue_page_lists_every_query_with_its_description(client):
+    status, media, body = get(client, "/queries", accept="text/html")
     assert (status, media) == (200, "text/html")
     page = body.decode("utf-8")
     text = html.unescape(page)
-    for name, meta in file_metadata().items():
+    for name, meta in query_metadata().items():
         assert f'href="/queries/{name}"' in page, name
         assert meta["description"] in text, name
 
 
-def test_catalogue_as_json(live_server):
-    status, media, body = get(f"{live_server.url}/queries?format=json")
+def test_catalogue_as_json(client):
+    status, media, body = get(client, "/queries?format=json")
     assert (status, media) == (200, "application/json")
     listed = {q["name"]: q for q in json.loads(body)["queries"]}
-    metadata = file_metadata()
+    metadata = query_metadata()
     assert set(listed) == set(metadata)
     for name, meta in metadata.items():
         assert listed[name]["summary"] == meta["summary"]
@@ -103,13 +84,13 @@ def parse_rows(fmt: str, body: bytes) -> list[dict[str, str]]:
         ("tsv", "text/tab-separated-values"),
     ],
 )
-def test_parties_on_2010_in_every_result_format(live_server, data, fmt, media):
+def test_parties_on_2010_in_every_result_format(client, data, fmt, media):
     expected = data.parties_on("185", dt.date(2010, 1, 1))
     for address, accept in (
-        (url(live_server, "parties", treaty="185", date="2010-01-01", format=fmt), None),
-        (url(live_server, "parties", treaty="185", date="2010-01-01"), media),
+        (url(client, "parties", treaty="185", date="2010-01-01", format=fmt), None),
+        (url(client, "parties", treaty="185", date="2010-01-01"), media),
     ):
-        status, got, body = get(address, accept)
+        status, got, body = get(client, address, accept)
         assert (status, got) == (200, media)
         rows = parse_rows(fmt, body)
         assert {r["iso3"] for r in rows} == expected
@@ -124,51 +105,49 @@ def test_parties_on_2010_in_every_result_format(live_server, data, fmt, media):
         ({"colour": "red"}, "unknown parameter(s) colour for 'parties'; accepted: date, treaty"),
     ],
 )
-def test_bad_parameters_are_400_naming_the_parameter(live_server, params, reason):
-    status, media, body = get(url(live_server, "parties", **params))
+def test_bad_parameters_are_400_naming_the_parameter(client, params, reason):
+    status, media, body = get(client, url(client, "parties", **params))
     assert status == 400
     assert media == "text/plain"
     assert reason in body.decode("utf-8")
     assert b"Traceback" not in body
 
 
-def test_state_parameter_is_checked_against_the_graph(live_server, data):
-    status, _, body = get(url(live_server, "state-profile", state="XKX"))
+def test_state_parameter_is_checked_against_the_graph(client, data):
+    status, _, body = get(client, url(client, "state-profile", state="XKX"))
     assert status == 400
     assert "parameter 'state': 'XKX'" in body.decode()
-    status, _, body = get(url(live_server, "state-profile"))
+    status, _, body = get(client, url(client, "state-profile"))
     assert status == 400
     assert "parameter 'state' is required" in body.decode()
-    status, _, body = get(url(live_server, "state-profile", state="fra", format="json"))
+    status, _, body = get(client, url(client, "state-profile", state="fra", format="json"))
     assert status == 200
     rows = parse_rows("json", body)
     expected = {(r["treaty"], r["act"]) for r in data.acts if r["iso3"] == "FRA"}
     assert {(r["treatyCode"], r["what"]) for r in rows if "treatyCode" in r} == expected
 
 
-def test_unknown_query_is_404_listing_the_known_ones(live_server):
-    status, _, body = get(url(live_server, "no-such-query"))
+def test_unknown_query_is_404_listing_the_known_ones(client):
+    status, _, body = get(client, url(client, "no-such-query"))
     assert status == 404
     assert "no query named 'no-such-query'; known: " in body.decode()
     assert "parties-missing-protocol" in body.decode()
 
 
-def test_graph_format_for_a_select_is_406(live_server):
-    status, _, body = get(url(live_server, "parties", format="turtle"))
+def test_graph_format_for_a_select_is_406(client):
+    status, _, body = get(client, url(client, "parties", format="turtle"))
     assert status == 406
     assert "format=json" in body.decode()
 
 
 @pytest.mark.parametrize("name", ["signatories-only", "parties-missing-protocol", "non-member-parties"])
-def test_required_queries_answer_with_defaults(live_server, name):
-    status, media, _ = get(url(live_server, name))
+def test_required_queries_answer_with_defaults(client, name):
+    status, media, _ = get(client, url(client, name))
     assert (status, media) == (200, "application/sparql-results+json")
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "budapest_kg", "query", *args], capture_output=True, text=True, timeout=120
-    )
+    return call_command("query", *args)
 
 
 def test_cli_runs_a_named_query_with_parameters(build_dir, data):
@@ -212,4 +191,4 @@ def test_a_broken_query_file_stops_the_app_at_start(build_dir, tmp_path, monkeyp
     )
     monkeypatch.setenv("BKG_SOURCE_DIR", str(tmp_path))
     with pytest.raises(CatalogueError, match=r"broken\.rq:2: unknown parameter type 'colour'"):
-        create_app(Config.load(build_dir=build_dir))
+        create_app(Config.load(build_dir=build_dir, workers=0))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import expected as ex
+from . import expected as ex
 
 TREATIES = [r["code"] for r in ex.rows("treaties.csv")]  # the Council of Europe's three and the UN Convention
 RATIFICATION = {"ratification", "acceptance", "approval"}

@@ -6,9 +6,7 @@ check); each test then asserts that its check names the resource broken for it.
 
 from __future__ import annotations
 
-import csv
 import re
-import shutil
 
 import pytest
 from budapest_kg.graph_builder.build import make_graphs
@@ -16,8 +14,10 @@ from budapest_kg.graph_builder.checks import CheckError, run_checks
 from budapest_kg.graph_builder.sources import DataError
 from rdflib import RDF, Graph, URIRef
 
-from tests.conftest import ROOT, copy_inputs
-from tests.test_cli import run
+from budapest_kg import resources
+
+from . import expected as ex
+from .conftest import call_command, copy_inputs, copy_project
 
 ID = "https://w3id.org/budapest-kg/id/"
 BKG = "https://w3id.org/budapest-kg/ontology#"
@@ -29,15 +29,10 @@ PREFIXES = """
 """
 
 
-def read_rows(name: str) -> list[dict[str, str]]:
-    with open(ROOT / "data" / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 def pick_states() -> dict[str, str]:
     """States chosen from data/ in plain Python so that each break touches a State no other break does."""
-    acts = read_rows("acts.csv")
-    states = sorted(row["iso3"] for row in read_rows("states.csv"))
+    acts = ex.rows("acts.csv")
+    states = sorted(row["iso3"] for row in ex.rows("states.csv"))
     has = {(row["treaty"], row["iso3"]) for row in acts}
     consent = {(r["treaty"], r["iso3"]) for r in acts if r["act"] not in ("signature", "entry-into-force")}
     used = {"FRA", "DEU", "USA", "CAN", "ITA"}
@@ -52,9 +47,7 @@ def pick_states() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def broken(tmp_path_factory) -> tuple[CheckError, dict[str, str]]:
     """Break a copy of the project on purpose and return the CheckError its build raises."""
-    root = tmp_path_factory.mktemp("broken")
-    for name in ("data", "ontology", "queries"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("curation"))
+    root = copy_project(tmp_path_factory.mktemp("broken"))
     picked = pick_states()
     acts = (root / "data" / "acts.csv").read_text(encoding="utf-8")
     acts = acts.replace("ETS 185,FRA,signature,2001-11-23,", "ETS 185,FRA,signature,1948-12-31,", 1)
@@ -177,7 +170,7 @@ def test_owlrl_error_triples_are_a_violation():
     error = URIRef(ID + "test/error")
     graph.add((error, RDF.type, URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")))
     with pytest.raises(CheckError) as caught:
-        run_checks(ROOT / "queries" / "checks", graph)
+        run_checks(resources.PACKAGED.queries_dir / "checks", graph)
     assert rows_of(caught.value, "reasoner_noise_violation.rq") == [f"resource={error} problem=owlrl error triple"]
 
 
@@ -185,7 +178,7 @@ def test_validate_prints_focus_path_and_message_of_a_shape_violation(project_cop
     (project_copy / "ontology" / "zz_extra_code.ttl").write_text(
         f'<{ID}state/FRA> <{BKG}iso3166Alpha2> "FX" .\n', encoding="utf-8"
     )
-    result = run("validate", env={"BKG_SOURCE_DIR": str(project_copy)})
+    result = call_command("validate", env={"BKG_SOURCE_DIR": str(project_copy)})
     assert result.returncode == 1
     line = next(line for line in result.stderr.splitlines() if f"focus={ID}state/FRA " in line)
     assert f"path={BKG}iso3166Alpha2" in line

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests import expected as ex
+from . import expected as ex
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ import csv
 import pytest
 
 from budapest_kg import resources
-from tests import expected as ex
+
+from . import expected as ex
 
 DATA = "https://w3id.org/budapest-kg/graph/data"
 PROVENANCE = "https://w3id.org/budapest-kg/graph/provenance"

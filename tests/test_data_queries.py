@@ -7,7 +7,8 @@ from budapest_kg.graph_builder.quality import format_quality, measure_quality
 from rdflib import Dataset
 
 from budapest_kg import resources
-from tests import expected as ex
+
+from . import expected as ex
 
 QUERIES = ["offences", "obligations-of-party", "positions", "data-conflicts", "unverified-facts",
            "invited-to-accede", "data-quality"]  # fmt: skip

@@ -6,8 +6,8 @@ import pytest
 from budapest_kg.graph_builder.build import build
 from budapest_kg.graph_builder.sources import DataError, read_sources
 
-from tests.conftest import copy_inputs
-from tests.test_sources import append
+from .conftest import copy_inputs
+from .test_sources import append
 
 
 def problems(data_dir) -> list[str]:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.parse
-import urllib.request
-
-import pytest
 from SPARQLWrapper import JSON, POST, SPARQLWrapper
+
+from . import expected as ex
 
 PARTY_COUNT = """
 PREFIX bkg: <https://w3id.org/budapest-kg/ontology#>
@@ -15,8 +12,8 @@ SELECT (COUNT(DISTINCT ?state) AS ?n) WHERE { ?state bkg:isPartyTo <https://w3id
 """
 
 
-def test_party_count_over_http_matches_the_data(live_server, acts):
-    expected = len({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+def test_party_count_over_http_matches_the_data(live_server):
+    expected = len(ex.parties("ETS 185"))
     client = SPARQLWrapper(f"{live_server.url}/sparql")
     client.setQuery(PARTY_COUNT)
     client.setReturnFormat(JSON)
@@ -33,17 +30,14 @@ def test_ask_over_post(live_server):
 
 
 def test_curl_style_ask(live_server):
-    with urllib.request.urlopen(f"{live_server.url}/sparql?query=ASK%7B%7D") as response:
-        assert response.status == 200
-        assert response.headers.get_content_type() == "application/sparql-results+json"
-        assert b'"boolean":true' in response.read().replace(b" ", b"")
+    answer = live_server.get("/sparql?query=ASK%7B%7D")
+    assert answer.status == 200
+    assert answer.media == "application/sparql-results+json"
+    assert b'"boolean":true' in answer.body.replace(b" ", b"")
 
 
 def test_malformed_query_is_400_with_the_parser_message(live_server):
-    url = f"{live_server.url}/sparql?" + urllib.parse.urlencode({"query": "SELECT WHERE {"})
-    with pytest.raises(urllib.error.HTTPError) as caught:
-        urllib.request.urlopen(url)
-    assert caught.value.code == 400
-    body = caught.value.read().decode()
-    assert body.startswith("400 Bad Request: malformed query:")
-    assert "Traceback" not in body
+    answer = live_server.sparql("SELECT WHERE {")
+    assert answer.status == 400
+    assert answer.text.startswith("400 Bad Request: malformed query:")
+    assert "Traceback" not in answer.text

@@ -1,12 +1,10 @@
-"""Linked Data over the real server: every kind of IRI under the base dereferences, in every format."""
+"""Linked Data (through Flask's test client): every kind of IRI under the base dereferences, in every format."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-import urllib.error
-import urllib.request
 
 import pytest
 from budapest_kg.endpoint import create_app
@@ -17,8 +15,9 @@ from rdflib.namespace import RDF, RDFS
 
 from budapest_kg.namespaces import BASE, BKG, ID
 
-from .conftest import LiveServer
+from .conftest import close_engine
 from .test_site import Page
+from .web import AppClient
 
 RDF_FORMATS = {  # media type -> rdflib parser
     "text/turtle": "turtle",
@@ -30,13 +29,9 @@ EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "appl
 EXTENSIONS["rdf"] = "application/rdf+xml"
 
 
-def get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
-    headers = {"Accept": accept} if accept else {}
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, headers=headers)) as response:
-            return response.status, response.headers.get_content_type(), response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get_content_type(), error.read()
+def get(site, path: str, accept: str | None = None) -> tuple[int, str, bytes]:
+    answer = site.get(path, accept)
+    return answer.status, answer.media, answer.body
 
 
 def parse(body: bytes, media: str) -> Graph:
@@ -62,55 +57,55 @@ def sample_iris(build_dir) -> list[str]:
     return sorted(set(chosen.values()) | treaties)
 
 
-def test_every_kind_of_iri_dereferences_as_html_and_turtle(live_server, sample_iris):
+def test_every_kind_of_iri_dereferences_as_html_and_turtle(client, sample_iris):
     assert len(sample_iris) > 20
     assert any(iri.startswith(str(BKG)) for iri in sample_iris)
     for iri in sample_iris:
-        status, media, body = get(live_server.url + local(iri), "text/html")
+        status, media, body = get(client, local(iri), "text/html")
         assert (status, media) == (200, "text/html"), iri
         assert f"<code>{iri}</code>" in body.decode()
-        status, media, body = get(live_server.url + local(iri), "text/turtle")
+        status, media, body = get(client, local(iri), "text/turtle")
         assert (status, media) == (200, "text/turtle"), iri
         assert (URIRef(iri), None, None) in parse(body, media), iri
 
 
-def test_negotiation_by_accept_extension_and_format_give_the_same_graph(live_server):
-    url = live_server.url + "/id/state/FRA"
-    status, media, body = get(url)  # no Accept: Turtle, like curl
+def test_negotiation_by_accept_extension_and_format_give_the_same_graph(client):
+    url = "/id/state/FRA"
+    status, media, body = get(client, url)  # no Accept: Turtle, like curl
     assert (status, media) == (200, "text/turtle")
     reference = parse(body, media)
     assert (ID["state/FRA"], BKG.iso3166Alpha3, Literal("FRA")) in reference
     assert (ID["state/FRA"], RDFS.label, Literal("France", lang="en")) in reference
     for media in RDF_FORMATS:
-        status, got, body = get(url, media)
+        status, got, body = get(client, url, media)
         assert (status, got) == (200, media)
         assert isomorphic(parse(body, media), reference), media
     for extension, media in EXTENSIONS.items():
-        status, got, body = get(f"{url}.{extension}", "text/html")  # the extension wins over Accept
+        status, got, body = get(client, f"{url}.{extension}", "text/html")  # the extension wins over Accept
         assert (status, got) == (200, media)
         assert isomorphic(parse(body, media), reference), extension
     for name, media in (("turtle", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples")):
-        status, got, body = get(f"{url}?format={name}", "text/html")
+        status, got, body = get(client, f"{url}?format={name}", "text/html")
         assert (status, got) == (200, media)
         assert isomorphic(parse(body, media), reference), name
 
 
-def test_browsers_get_html(live_server):
+def test_browsers_get_html(client):
     browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
-    status, media, body = get(live_server.url + "/id/state/FRA", browser_accept)
+    status, media, body = get(client, "/id/state/FRA", browser_accept)
     assert (status, media) == (200, "text/html")
     assert "<h1>France</h1>" in body.decode()
 
 
 @pytest.mark.parametrize("path", ["/id/state/XXX", "/id/state/FRA/nothing", "/term/NoSuchTerm", "/id/state/XXX.ttl"])
-def test_unknown_iri_is_404_naming_it(live_server, path):
-    status, _, body = get(live_server.url + path, "text/html")
+def test_unknown_iri_is_404_naming_it(client, path):
+    status, _, body = get(client, path, "text/html")
     assert status == 404
     assert body.decode().startswith("404 Not Found: no resource <https://w3id.org/budapest-kg/")
 
 
-def test_unsupported_format_is_406_naming_the_choices(live_server):
-    status, _, body = get(live_server.url + "/id/state/FRA?format=pdf")
+def test_unsupported_format_is_406_naming_the_choices(client):
+    status, _, body = get(client, "/id/state/FRA?format=pdf")
     assert status == 406
     assert "text/turtle" in body.decode()
     assert "text/html" in body.decode()
@@ -157,20 +152,20 @@ def other_base_server(tmp_path_factory):
         data.add(triple)
     dataset.serialize(str(build / "graph.nq"), format="nquads")
     (build / "manifest.json").write_text('{"base_iri": "http://example.org/kg/"}', encoding="utf-8")
-    app = create_app(Config.load(build_dir=build))
-    with LiveServer(app) as server:
-        yield server
+    app = create_app(Config.load(build_dir=build, workers=0))  # no worker processes for six triples
+    yield AppClient(app)
+    close_engine(app)
 
 
 def test_configured_base_resolves_on_localhost(other_base_server):
-    status, media, body = get(other_base_server.url + "/id/treaty/t1/art/10", "text/turtle")
+    status, media, body = get(other_base_server, "/id/treaty/t1/art/10", "text/turtle")
     assert (status, media) == (200, "text/turtle")
     assert (URIRef("http://example.org/kg/id/treaty/t1/art/10"), None, None) in parse(body, media)
-    assert get(other_base_server.url + "/id/state/FRA")[0] == 404
+    assert get(other_base_server, "/id/state/FRA")[0] == 404
 
 
 def test_article_page_shows_structure_obligation_and_reservations(other_base_server):
-    status, _, body = get(other_base_server.url + "/id/treaty/t1/art/10", "text/html")
+    status, _, body = get(other_base_server, "/id/treaty/t1/art/10", "text/html")
     assert status == 200
     article = Page(body.decode())
     assert ("/id/treaty/t1", "Test treaty") in article.links  # breadcrumb to the treaty
@@ -182,21 +177,21 @@ def test_article_page_shows_structure_obligation_and_reservations(other_base_ser
 
 
 def test_treaty_page_shows_article_structure_in_order(other_base_server):
-    status, _, body = get(other_base_server.url + "/id/treaty/t1", "text/html")
+    status, _, body = get(other_base_server, "/id/treaty/t1", "text/html")
     assert status == 200
     treaty = Page(body.decode())
     texts = [text for href, text in treaty.links if href.startswith("/id/treaty/t1/")]
     assert texts[:3] == ["Chapter II", "Article 9", "Article 10"]
 
 
-def test_named_graphs_dereference_with_their_triples(live_server, build_dir):
+def test_named_graphs_dereference_with_their_triples(client, build_dir):
     dataset = Dataset()
     dataset.parse(str(build_dir / "graph.nq"), format="nquads")
     ontology = dataset.graph(URIRef(BASE + "graph/ontology"))
-    status, media, body = get(live_server.url + "/graph/ontology", "text/html")
+    status, media, body = get(client, "/graph/ontology", "text/html")
     assert (status, media) == (200, "text/html")
     assert f'<strong id="size">{len(ontology)}</strong>' in body.decode()
-    status, media, body = get(live_server.url + "/graph/ontology.nt")
+    status, media, body = get(client, "/graph/ontology.nt")
     assert (status, media) == (200, "application/n-triples")
     assert isomorphic(parse(body, media), ontology)
-    assert get(live_server.url + "/graph/nothing")[0] == 404
+    assert get(client, "/graph/nothing")[0] == 404

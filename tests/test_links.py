@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
+import pycountry
 import pytest
 from budapest_kg.graph_builder.build import make_graphs
 from budapest_kg.graph_builder.sources import DataError
@@ -13,7 +14,9 @@ from rdflib.namespace import OWL, RDFS, SKOS
 
 from budapest_kg import resources
 from budapest_kg.namespaces import ID, LINKS_GRAPH
-from tests.conftest import copy_inputs
+
+from . import expected as ex
+from .conftest import copy_inputs
 
 SHAPES = {  # every external IRI must match one of these, by the scheme it claims to be
     "eu-country": re.compile(r"^http://publications\.europa\.eu/resource/authority/country/[A-Z]{3}$"),
@@ -33,16 +36,12 @@ SHAPES = {  # every external IRI must match one of these, by the scheme it claim
 
 
 def read_links() -> list[dict[str, str]]:
-    with open(resources.PACKAGED.data_dir / "links.csv", newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+    return ex.rows("links.csv")
 
 
 def states() -> dict[str, str]:
     """ISO alpha-3 -> alpha-2, computed with pycountry independently of the build."""
-    import pycountry
-
-    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
-        return {r["iso3"]: pycountry.countries.get(alpha_3=r["iso3"]).alpha_2 for r in csv.DictReader(handle)}
+    return {iso3: pycountry.countries.get(alpha_3=iso3).alpha_2 for iso3 in ex.state_names()}
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import urllib.error
-import urllib.request
 from html.parser import HTMLParser
 
 import pytest
@@ -14,18 +12,16 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from budapest_kg import resources
 from budapest_kg.namespaces import BKG
-from tests.conftest import LiveServer
+
+from .conftest import close_engine
+from .web import AppClient
 
 TERM_KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
 
 
-def get(url: str, accept: str | None = None) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers["Content-Type"], response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers["Content-Type"], error.read()
+def get(site, path: str, accept: str | None = None) -> tuple[int, str, bytes]:
+    answer = site.get(path, accept)
+    return answer.status, answer.headers.get("Content-Type"), answer.body
 
 
 class Anchors(HTMLParser):
@@ -54,9 +50,8 @@ def source_ontology() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def server(build_dir):
-    with LiveServer(create_app(Config.load(build_dir=build_dir))) as live:
-        yield live
+def server(apps) -> AppClient:
+    return AppClient(apps.app("oxigraph"))
 
 
 def own_terms(graph: Graph) -> set:
@@ -64,7 +59,7 @@ def own_terms(graph: Graph) -> set:
 
 
 def test_html_documents_every_term_with_label_definition_and_french_label(server, source_ontology):
-    status, content_type, body = get(server.url + "/ontology", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+    status, content_type, body = get(server, "/ontology", "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
     assert status == 200
     assert content_type.startswith("text/html")
     page = Anchors()
@@ -81,7 +76,7 @@ def test_html_documents_every_term_with_label_definition_and_french_label(server
 
 
 def test_html_shows_super_classes_domains_ranges_and_alignments(server):
-    _, _, body = get(server.url + "/ontology")
+    _, _, body = get(server, "/ontology")
     html = body.decode("utf-8")
     party = html[html.index('id="Party"') : html.index("</section>", html.index('id="Party"'))]
     assert 'href="#ContractingState"' in party  # super-class
@@ -104,8 +99,8 @@ def test_html_shows_super_classes_domains_ranges_and_alignments(server):
     ],
 )
 def test_machines_get_the_ontology_as_rdf(server, source_ontology, accept, override, media_type, rdflib_format):
-    url = server.url + "/ontology" + (f"?format={override}" if override else "")
-    status, content_type, body = get(url, accept)
+    path = "/ontology" + (f"?format={override}" if override else "")
+    status, content_type, body = get(server, path, accept)
     assert status == 200
     assert content_type.split(";")[0] == media_type
     served = Graph().parse(data=body, format=rdflib_format)
@@ -114,7 +109,7 @@ def test_machines_get_the_ontology_as_rdf(server, source_ontology, accept, overr
 
 
 def test_unavailable_format_is_406_naming_the_choices(server):
-    status, _, body = get(server.url + "/ontology", "image/png")
+    status, _, body = get(server, "/ontology", "image/png")
     assert status == 406
     assert b"text/html" in body
     assert b"text/turtle" in body
@@ -125,7 +120,8 @@ def test_missing_docs_in_an_old_build_is_404_with_the_reason(build_dir, tmp_path
     old.mkdir()
     for name in (resources.GRAPH_FILE, resources.MANIFEST_FILE):
         (old / name).write_bytes((build_dir / name).read_bytes())
-    with LiveServer(create_app(Config.load(build_dir=old))) as live:
-        status, _, body = get(live.url + "/ontology", "text/html")
+    app = create_app(Config.load(build_dir=old, workers=0))
+    status, _, body = get(AppClient(app), "/ontology", "text/html")
+    close_engine(app)
     assert status == 404
     assert b"ontology.html is missing" in body

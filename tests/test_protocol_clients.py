@@ -13,7 +13,8 @@ from SPARQLWrapper import CSV, GET, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, T
 
 from budapest_kg.namespaces import BKG, ID
 
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning", "ignore::RuntimeWarning")
+from . import expected as ex
+
 TREATY = ID["treaty/ets-185"]
 SELECT = f"PREFIX bkg: <{BKG}> SELECT ?iso WHERE {{ ?s bkg:isPartyTo <{TREATY}> ; bkg:iso3166Alpha3 ?iso }}"
 CONSTRUCT = (
@@ -25,13 +26,13 @@ METHODS = [(GET, URLENCODED), (POST, URLENCODED), (POST, POSTDIRECTLY)]
 
 
 @pytest.fixture(scope="module")
-def parties(acts) -> list[str]:
-    return sorted({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+def parties() -> list[str]:
+    return sorted(ex.parties("ETS 185"))
 
 
 @pytest.fixture(scope="module")
-def usa_is_party(acts) -> bool:
-    return any(r["treaty"] == "ETS 185" and r["iso3"] == "USA" and r["act"] == "entry-into-force" for r in acts)
+def usa_is_party() -> bool:
+    return "USA" in ex.parties("ETS 185")
 
 
 def wrapper(server, query: str, method: str, request_method: str, fmt: str) -> SPARQLWrapper:

@@ -9,9 +9,7 @@ import csv
 import io
 import json
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -21,8 +19,9 @@ from rdflib.namespace import DCAT, PROV, RDF, VOID
 from budapest_kg import resources
 from budapest_kg.namespaces import BKG, ID
 
-# rdflib's own N-Quads and TriG parsers use its deprecated ConjunctiveGraph API internally.
-pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+from . import expected as ex
+from .web import fetch
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 PARTIES = f"""
 PREFIX bkg: <{BKG}>
@@ -49,18 +48,13 @@ GRAPH_TYPES = {  # format name -> (media type, rdflib parser)
 
 
 @pytest.fixture(scope="module")
-def parties(acts) -> list[str]:
-    return sorted({r["iso3"] for r in acts if r["treaty"] == "ETS 185" and r["act"] == "entry-into-force"})
+def parties() -> list[str]:
+    return sorted(ex.parties("ETS 185"))
 
 
 def get(url: str, accept: str | None = None, method: str = "GET", headers: dict | None = None):
-    request = urllib.request.Request(url, headers={**({"Accept": accept} if accept else {}), **(headers or {})})
-    request.method = method
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers, error.read()
+    answer = fetch(url, method=method, accept=accept, headers=headers)
+    return answer.status, answer.headers, answer.body
 
 
 def query_url(server, query: str, **extra) -> str:
@@ -171,8 +165,7 @@ def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
         graph.value(p, VOID["class"]): graph.value(p, VOID.entities).toPython()
         for p in graph.objects(dataset, VOID.classPartition)
     }
-    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
-        assert classes[BKG.State] == len(list(csv.DictReader(handle)))
+    assert classes[BKG.State] == len(ex.state_names())
     assert classes[BKG.PartyToConvention] == len(parties)
 
 
@@ -256,8 +249,7 @@ def count_states(server, **dataset) -> int:
 
 
 def test_dataset_parameters_select_the_build_graphs(live_server):
-    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
-        states = len(list(csv.DictReader(handle)))
+    states = len(ex.state_names())
     data, ontology = "https://w3id.org/budapest-kg/graph/data", "https://w3id.org/budapest-kg/graph/ontology"
     assert count_states(live_server) == states
     assert count_states(live_server, **{"default-graph-uri": data}) == states

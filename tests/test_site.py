@@ -1,22 +1,19 @@
-"""The pages a person reads, fetched from the real server; expected values computed from data/ in Python."""
+"""The pages a person reads, through Flask's test client; expected values from the oracle (tests/expected.py)."""
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from html.parser import HTMLParser
 
 import pytest
 
-from budapest_kg import resources
+from . import expected as ex
+from .web import Site
 
-CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
+CONSENTS = ex.CONSENTS
 KIND_LABELS = {
     "ratification": "ratification",
     "acceptance": "acceptance",
@@ -83,32 +80,21 @@ class Page(HTMLParser):
         return self.tables[table][1:]
 
 
-def fetch(url: str, accept: str = "text/html", data: bytes | None = None) -> tuple[int, str, str]:
-    request = urllib.request.Request(url, data=data, headers={"Accept": accept})
-    try:
-        with urllib.request.urlopen(request) as response:
-            return response.status, response.headers.get_content_type(), response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get_content_type(), error.read().decode("utf-8")
-
-
-def page(server, path: str) -> Page:
-    status, media, body = fetch(server.url + path)
-    assert status == 200, (path, status, body[:300])
-    assert media == "text/html"
-    return Page(body)
+def page(site: Site, path: str) -> Page:
+    answer = site.get(path, "text/html")
+    assert answer.status == 200, (path, answer.status, answer.body[:300])
+    assert answer.media == "text/html"
+    return Page(answer.text)
 
 
 @pytest.fixture(scope="module")
 def names() -> dict[str, str]:
-    with open(resources.PACKAGED.data_dir / "states.csv", newline="", encoding="utf-8") as handle:
-        return {row["iso3"]: row["name"] for row in csv.DictReader(handle)}
+    return ex.state_names()
 
 
 @pytest.fixture(scope="module")
 def members() -> set[str]:
-    with open(resources.PACKAGED.data_dir / "coe_membership.csv", newline="", encoding="utf-8") as handle:
-        return {row["iso3"] for row in csv.DictReader(handle) if row["joined"] and not row["left"]}
+    return ex.members()
 
 
 def by_treaty(acts) -> dict[str, dict[str, dict[str, dict]]]:
@@ -119,8 +105,8 @@ def by_treaty(acts) -> dict[str, dict[str, dict[str, dict]]]:
     return out
 
 
-def test_home_shows_parties_and_signatories_only_per_treaty(live_server, acts):
-    home = page(live_server, "/")
+def test_home_shows_parties_and_signatories_only_per_treaty(client, acts):
+    home = page(client, "/")
     rows = {row[0]: row for row in home.body_rows("table-0")}
     for treaty, states in by_treaty(acts).items():
         parties = sum(1 for a in states.values() if "entry-into-force" in a)
@@ -132,7 +118,7 @@ def test_home_shows_parties_and_signatories_only_per_treaty(live_server, acts):
     assert "/id/treaty/ets-185" in {href for href, _ in home.links}
 
 
-def test_treaty_page_lists_every_party_with_dates_and_kind_of_consent(live_server, acts, names, members):
+def test_treaty_page_lists_every_party_with_dates_and_kind_of_consent(client, acts, names, members):
     states = by_treaty(acts)["ETS 185"]
     expected = {
         names[iso]: [
@@ -145,7 +131,7 @@ def test_treaty_page_lists_every_party_with_dates_and_kind_of_consent(live_serve
         for iso, a in states.items()
         if "entry-into-force" in a
     }
-    treaty = page(live_server, "/id/treaty/ets-185")
+    treaty = page(client, "/id/treaty/ets-185")
     rows = treaty.body_rows("parties")
     assert {row[0]: row[1:] for row in rows} == expected
     assert "Convention on Cybercrime" in treaty.plain
@@ -157,20 +143,20 @@ def test_treaty_page_lists_every_party_with_dates_and_kind_of_consent(live_serve
 
 
 @pytest.mark.parametrize(("column", "index"), [("name", 0), ("iso3", 1), ("consent", 3)])
-def test_parties_table_sorts_by_each_column_without_javascript(live_server, column, index):
-    ascending = page(live_server, f"/id/treaty/ets-185?sort={column}").body_rows("parties")
-    descending = page(live_server, f"/id/treaty/ets-185?sort={column}&order=desc").body_rows("parties")
+def test_parties_table_sorts_by_each_column_without_javascript(client, column, index):
+    ascending = page(client, f"/id/treaty/ets-185?sort={column}").body_rows("parties")
+    descending = page(client, f"/id/treaty/ets-185?sort={column}&order=desc").body_rows("parties")
     key = str.casefold if index == 0 else str
     assert [r[index] for r in ascending] == sorted((r[index] for r in ascending), key=key)
     assert [r[index] for r in descending] == sorted((r[index] for r in ascending), key=key, reverse=True)
 
 
-def test_chart_is_an_svg_with_alt_text_and_a_table_that_states_its_numbers(live_server, acts, members):
+def test_chart_is_an_svg_with_alt_text_and_a_table_that_states_its_numbers(client, acts, members):
     states = by_treaty(acts)["ETS 185"]
     dated = [
         (a["entry-into-force"]["date"], iso) for iso, a in states.items() if a.get("entry-into-force", {}).get("date")
     ]
-    treaty = page(live_server, "/id/treaty/ets-185")
+    treaty = page(client, "/id/treaty/ets-185")
     chart = next(img for img in treaty.images if img["src"].endswith(".svg"))
     assert "Parties to Convention on Cybercrime" in chart["alt"]
     table = treaty.body_rows("chart-table")
@@ -184,9 +170,9 @@ def test_chart_is_an_svg_with_alt_text_and_a_table_that_states_its_numbers(live_
     first_year = min(date[:4] for date, _ in dated)
     assert table[0][0] == first_year
     assert int(table[0][3]) == sum(1 for date, _ in dated if date[:4] == first_year)
-    status, media, svg = fetch(live_server.url + chart["src"], accept="image/svg+xml")
-    assert (status, media) == (200, "image/svg+xml")
-    root = ET.fromstring(svg)
+    answer = client.get(chart["src"], "image/svg+xml")
+    assert (answer.status, answer.media) == (200, "image/svg+xml")
+    root = ET.fromstring(answer.body)
     assert root.tag.endswith("svg")
     text = " ".join(root.itertext())
     assert "Council of Europe members" in text
@@ -196,14 +182,14 @@ def test_chart_is_an_svg_with_alt_text_and_a_table_that_states_its_numbers(live_
     assert all(not any(name.endswith("href") or name == "src" for name in el.attrib) for el in scripts)
 
 
-def test_unknown_treaty_chart_is_404(live_server):
-    status, _, body = fetch(live_server.url + "/charts/parties/id/state/FRA.svg")
-    assert status == 404
-    assert "no treaty" in body
+def test_unknown_treaty_chart_is_404(client):
+    answer = client.get("/charts/parties/id/state/FRA.svg", "text/html")
+    assert answer.status == 404
+    assert "no treaty" in answer.text
 
 
-def test_state_page_shows_acts_as_a_timeline_categories_and_links(live_server, acts):
-    france = page(live_server, "/id/state/FRA")
+def test_state_page_shows_acts_as_a_timeline_categories_and_links(client, acts):
+    france = page(client, "/id/state/FRA")
     text = france.plain
     for row in acts:
         if row["iso3"] == "FRA" and row["date"]:
@@ -216,64 +202,51 @@ def test_state_page_shows_acts_as_a_timeline_categories_and_links(live_server, a
     assert text.index("2001-11-23") < text.index("2006-01-10") < text.index("2006-05-01")
 
 
-def test_generic_page_renders_labels_not_raw_iris(live_server):
-    event = page(live_server, "/id/event/ets-185/FRA/consent")
+def test_generic_page_renders_labels_not_raw_iris(client):
+    event = page(client, "/id/event/ets-185/FRA/consent")
     link_texts = {text for _, text in event.links}
     assert {"France", "Convention on Cybercrime", "ratification"} <= link_texts
     assert ("/id/state/FRA", "France") in event.links
     assert "verified" in event.plain  # the provenance graph's verification status
 
 
-def test_term_page_shows_definition(live_server):
-    term = page(live_server, "/term/isPartyTo")
+def test_term_page_shows_definition(client):
+    term = page(client, "/term/isPartyTo")
     assert "is Party to" in term.plain
     assert "VCLT Art. 2(1)(g)" in term.plain
 
 
-def summary_of(name: str) -> str:
-    text = (resources.PACKAGED.queries_dir / f"{name}.rq").read_text(encoding="utf-8")
-    return re.search(r"^#\+ summary: (.*)$", text, re.MULTILINE).group(1).strip()
-
-
-def parties_today(acts, treaty: str = "ETS 185") -> set[str]:
-    """Parties now: in force on or before today, or of unknown date (the catalogue's rule)."""
-    today = dt.date.today().isoformat()
-    denounced = {r["iso3"] for r in acts if r["treaty"] == treaty and r["act"] == "denunciation"}
-    return {
-        r["iso3"]
-        for r in acts
-        if r["treaty"] == treaty and r["act"] == "entry-into-force" and (not r["date"] or r["date"] <= today)
-    } - denounced
-
-
-def test_query_page_runs_a_catalogue_query_and_links_results(live_server, acts):
-    parties = parties_today(acts)
-    listing = page(live_server, "/query")
-    assert ("/query?example=parties", summary_of("parties")) in listing.links
-    result = page(live_server, "/query?example=parties")
+def test_query_page_runs_a_catalogue_query_and_links_results(client, acts):
+    parties = ex.parties_today("ETS 185")
+    listing = page(client, "/query")
+    assert ("/query?example=parties", ex.query_metadata()["parties"]["summary"]) in listing.links
+    result = page(client, "/query?example=parties")
     rows = result.body_rows("results")
     assert {row[0] for row in rows} == parties
     assert "VALUES ?_treaty" in result.plain  # the parameters are bound, in the editor, to be changed
     downloads = {text: href for href, text in result.links if href.startswith("/sparql?")}
     assert {"json", "xml", "csv", "tsv"} <= set(downloads)
-    status, media, body = fetch(live_server.url + downloads["csv"], accept="*/*")
-    assert (status, media) == (200, "text/csv")
-    assert len(body.strip().splitlines()) == len(parties) + 1
+    answer = client.get(downloads["csv"], "*/*")
+    assert (answer.status, answer.media) == (200, "text/csv")
+    assert len(answer.text.strip().splitlines()) == len(parties) + 1
 
 
-def test_query_page_shows_errors_clearly(live_server):
+def test_query_page_shows_errors_clearly(client):
     body = urllib.parse.urlencode({"query": "SELECT WHERE {", "run": "1"}).encode()
-    status, media, html = fetch(live_server.url + "/query", data=body)
-    assert (status, media) == (400, "text/html")
+    answer = client.request(
+        "/query", method="POST", accept="text/html", body=body, content_type="application/x-www-form-urlencoded"
+    )
+    html = answer.text
+    assert (answer.status, answer.media) == (400, "text/html")
     shown = Page(html)
     assert "The query could not run" in shown.plain
     assert "Traceback" not in html
     assert "SELECT WHERE {" in html  # the text stays in the editor to be fixed
 
 
-def test_query_page_ask_and_construct(live_server):
+def test_query_page_ask_and_construct(client):
     ask = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }", "run": "1"})
-    assert "Answer: yes" in page(live_server, "/query?" + ask).plain
+    assert "Answer: yes" in page(client, "/query?" + ask).plain
     construct = urllib.parse.urlencode(
         {
             "query": "CONSTRUCT { <https://w3id.org/budapest-kg/id/state/FRA> ?p ?o } "
@@ -281,26 +254,21 @@ def test_query_page_ask_and_construct(live_server):
             "run": "1",
         }
     )
-    shown = page(live_server, "/query?" + construct)
+    shown = page(client, "/query?" + construct)
     assert ("/id/state/FRA", "France") in shown.links
     assert "turtle" in {text for _, text in shown.links}
 
 
-def test_query_results_never_link_a_non_web_iri(live_server):
+def test_query_results_never_link_a_non_web_iri(client):
     query = urllib.parse.urlencode({"query": 'SELECT ?x WHERE { BIND(IRI("javascript:alert(1)") AS ?x) }', "run": "1"})
-    shown = page(live_server, "/query?" + query)
+    shown = page(client, "/query?" + query)
     assert shown.body_rows("results") == [["javascript:alert(1)"]]
     assert not any(href.startswith("javascript:") for href, _ in shown.links)
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    with open(resources.PACKAGED.data_dir / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def test_treaty_page_lists_the_articles_in_the_order_of_the_text(live_server):
-    articles = [r for r in read_csv("articles_185.csv") if r["unit"] == "article"]
-    treaty = page(live_server, "/id/treaty/ets-185")
+def test_treaty_page_lists_the_articles_in_the_order_of_the_text(client):
+    articles = [r for r in ex.rows("articles_185.csv") if r["unit"] == "article"]
+    treaty = page(client, "/id/treaty/ets-185")
     first_seen: list[str] = []
     for href, _ in treaty.links:
         match = re.fullmatch(r"/id/treaty/ets-185/article/(\d+)", href)
@@ -311,14 +279,14 @@ def test_treaty_page_lists_the_articles_in_the_order_of_the_text(live_server):
         assert f"Art. {row['number']}: {row['heading_en']}" in treaty.plain
 
 
-def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_received(live_server):
-    articles = {r["number"]: r for r in read_csv("articles_224.csv") if r["unit"] == "article"}
+def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_received(client):
+    articles = {r["number"]: r for r in ex.rows("articles_224.csv") if r["unit"] == "article"}
     clauses = [
-        r for r in read_csv("reservations_declarations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"
+        r for r in ex.rows("reservations_declarations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"
     ]
-    made = [r for r in read_csv("state_reservations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
+    made = [r for r in ex.rows("state_reservations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
     number = re.match(r"Art\. (\d+)", made[0]["provision"]).group(1)
-    article = page(live_server, f"/id/treaty/cets-224/article/{number}")
+    article = page(client, f"/id/treaty/cets-224/article/{number}")
     assert articles[number]["heading_en"] in article.plain
     assert ("/id/treaty/cets-224", "Second Additional Protocol (electronic evidence)") in article.links
     assert ("obligation" in article.plain.split("Obligations", 1)[1]) == (articles[number]["obligation"] == "yes")
@@ -331,9 +299,9 @@ def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_re
 
 
 @pytest.mark.parametrize("subject", ["state/FRA", "state/JPN", "treaty/ets-185"])
-def test_pages_link_to_other_datasets_as_listed_in_links_csv(live_server, subject):
+def test_pages_link_to_other_datasets_as_listed_in_links_csv(client, subject):
     # An empty target records a link that could not be sourced: it gives no triple.
-    targets = {r["target"] for r in read_csv("links.csv") if r["subject"] == subject and r["target"]}
+    targets = {r["target"] for r in ex.rows("links.csv") if r["subject"] == subject and r["target"]}
     assert targets, subject
-    shown = {href for href, _ in page(live_server, f"/id/{subject}").links}
+    shown = {href for href, _ in page(client, f"/id/{subject}").links}
     assert targets <= shown

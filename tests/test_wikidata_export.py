@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import re
 
 import pytest
 
-from budapest_kg import cli, resources
+from budapest_kg import cli
+from tests import expected as ex
 
 SANDBOX = "Q4115189"  # the Wikidata Sandbox item: a QID that exists, used here instead of any treaty's
 ITEM = re.compile(r"^Q[1-9]\d*$")
 TIME = re.compile(r"^\+\d{4}-\d{2}-\d{2}T00:00:00Z/11$")
 STRING = re.compile(r'^"[^"\t]+"$')
-CONSENTS = ("ratification", "acceptance", "approval", "accession", "consent")
+CONSENTS = ex.CONSENTS
 
 
 def parse_line(line: str) -> dict:
@@ -32,22 +32,17 @@ def parse_line(line: str) -> dict:
     return {"item": item, "prop": prop, "value": value, **extra}
 
 
-def read(name: str) -> list[dict[str, str]]:
-    with open(resources.PACKAGED.data_dir / name, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
 @pytest.mark.parametrize("treaty", [185, 189, 224])
 def test_every_verified_act_is_one_valid_statement(treaty, capsys):
     assert cli.main(["export", "wikidata", "--treaty", str(treaty), "--qid", f"{treaty}={SANDBOX}"]) == 0
     captured = capsys.readouterr()
     statements = [parse_line(line) for line in captured.out.splitlines()]
-    code = next(r["code"] for r in read("treaties.csv") if r["number"] == str(treaty))
-    items = {r["subject"][6:]: r["target"].rsplit("/", 1)[-1] for r in read("links.csv")
+    code = next(r["code"] for r in ex.rows("treaties.csv") if r["number"] == str(treaty))
+    items = {r["subject"][6:]: r["target"].rsplit("/", 1)[-1] for r in ex.rows("links.csv")
              if r["subject"].startswith("state/") and "wikidata.org/entity/" in r["target"]}  # fmt: skip
     expected = sorted(
         (SANDBOX, "P1891" if a["act"] == "signature" else "P6193", items[a["iso3"]], a["date"])
-        for a in read("acts.csv")
+        for a in ex.rows("acts.csv")
         if a["treaty"] == code and a["status"] == "verified" and a["iso3"] in items
         and (a["act"] == "signature" or a["act"] in CONSENTS) and "http" in a["source"]
     )  # fmt: skip
@@ -55,17 +50,19 @@ def test_every_verified_act_is_one_valid_statement(treaty, capsys):
     assert found == expected
     assert len(statements) > 0
     left_out = [line for line in captured.err.splitlines() if line.startswith("left out:")]
-    acts = [a for a in read("acts.csv") if a["treaty"] == code and (a["act"] == "signature" or a["act"] in CONSENTS)]
+    acts = [a for a in ex.rows("acts.csv") if a["treaty"] == code and (a["act"] == "signature" or a["act"] in CONSENTS)]
     assert len(left_out) + len(statements) == len(acts)
 
 
 def test_the_reference_is_cited_from_the_acts_own_source(capsys):
     assert cli.main(["export", "wikidata", "--treaty", "185", "--qid", f"185={SANDBOX}"]) == 0
-    items = {r["target"].rsplit("/", 1)[-1]: r["subject"][6:] for r in read("links.csv")
+    items = {r["target"].rsplit("/", 1)[-1]: r["subject"][6:] for r in ex.rows("links.csv")
              if r["subject"].startswith("state/") and "wikidata.org/entity/" in r["target"]}  # fmt: skip
     for statement in map(parse_line, capsys.readouterr().out.splitlines()):
         sources = [
-            a["source"] for a in read("acts.csv") if a["treaty"] == "ETS 185" and a["iso3"] == items[statement["value"]]
+            a["source"]
+            for a in ex.rows("acts.csv")
+            if a["treaty"] == "ETS 185" and a["iso3"] == items[statement["value"]]
         ]
         url = statement["S854"].strip('"')
         assert any(url in source for source in sources), url

@@ -5,11 +5,8 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from budapest_kg.endpoint import create_app
-from budapest_kg.endpoint.config import Config
 
-from ..conftest import LiveServer
-from ..test_site import parties_today, summary_of
+from .. import expected as ex
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is in the test extra: pip install -e '.[test]'")
 from selenium.webdriver.chrome.options import Options  # noqa: E402
@@ -30,13 +27,12 @@ FLAGS = (
     "--no-first-run",
     "--window-size=1280,1000",
 )
-CONSENTS = {"ratification", "acceptance", "approval", "accession", "consent"}
 
 
 @pytest.fixture(scope="module")
-def server(build_dir):
-    with LiveServer(create_app(Config.load(build_dir=build_dir))) as live:
-        yield live
+def server(apps):
+    """The session's oxigraph app on its real loopback server."""
+    return apps.server("oxigraph")
 
 
 @pytest.fixture(scope="module")
@@ -64,22 +60,18 @@ def follow(browser, element) -> None:
     WebDriverWait(browser, 10).until(expected_conditions.staleness_of(page))
 
 
-def parties(acts, treaty: str) -> set[str]:
-    return {r["iso3"] for r in acts if r["treaty"] == treaty and r["act"] == "entry-into-force"}
-
-
 def test_home_to_treaty_to_state(browser, server, acts):
     browser.get(server.url + "/")
     assert browser.find_element(By.TAG_NAME, "h1").text == "The Budapest Convention knowledge graph"
     first_row = browser.find_element(By.CSS_SELECTOR, "table tbody tr")
     assert "Convention on Cybercrime" in first_row.text
-    assert first_row.find_elements(By.TAG_NAME, "td")[0].text == str(len(parties(acts, "ETS 185")))
+    assert first_row.find_elements(By.TAG_NAME, "td")[0].text == str(len(ex.parties("ETS 185")))
 
     follow(browser, first_row.find_element(By.LINK_TEXT, "Convention on Cybercrime"))
     assert browser.current_url.endswith("/id/treaty/ets-185")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Convention on Cybercrime"
     rows = browser.find_elements(By.CSS_SELECTOR, "#parties tbody tr")
-    assert len(rows) == len(parties(acts, "ETS 185"))
+    assert len(rows) == len(ex.parties("ETS 185"))
     chart = browser.find_element(By.CSS_SELECTOR, "figure img")
     assert "Parties to Convention on Cybercrime" in chart.get_attribute("alt")
     assert browser.execute_script("return arguments[0].complete && arguments[0].naturalWidth", chart) > 0
@@ -100,11 +92,11 @@ def test_home_to_treaty_to_state(browser, server, acts):
     assert "Party to the Convention on Cybercrime" in browser.find_element(By.TAG_NAME, "main").text
 
 
-def test_query_page_runs_a_catalogue_query_and_shows_errors(browser, server, acts):
+def test_query_page_runs_a_catalogue_query_and_shows_errors(browser, server):
     browser.get(server.url + "/query")
-    follow(browser, browser.find_element(By.LINK_TEXT, summary_of("parties")))
+    follow(browser, browser.find_element(By.LINK_TEXT, ex.query_metadata()["parties"]["summary"]))
     rows = browser.find_elements(By.CSS_SELECTOR, "#results tbody tr")
-    assert {row.find_element(By.TAG_NAME, "td").text for row in rows} == parties_today(acts)
+    assert {row.find_element(By.TAG_NAME, "td").text for row in rows} == ex.parties_today("ETS 185")
 
     editor = browser.find_element(By.ID, "query")
     editor.clear()

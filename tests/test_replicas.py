@@ -1,0 +1,212 @@
+"""Replicas and a rolling update: two `serve` processes behind nginx (docs/deploy/nginx.conf) share one
+release folder read-only; a new build goes into a new folder, the `current` symlink is switched, each
+replica is reloaded in turn (SIGHUP) while clients keep asking — no request fails, no answer mixes builds.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import signal
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from budapest_kg.endpoint.reload import Reloadable
+from budapest_kg.graph_builder.build import build
+from flask import Flask
+
+from tests import expected as ex
+
+from . import servers
+from .conftest import copy_inputs, copy_project
+
+ROOT = Path(__file__).resolve().parents[1]
+
+NGINX = shutil.which("nginx") or (shutil.which("nginx", path="/usr/sbin") if Path("/usr/sbin").is_dir() else None)
+REQUESTS_PER_CLIENT = 3000  # a bound: the clients stop as soon as the roll is done
+PATIENCE = 120  # seconds, for a replica to start or reload on a busy machine (never asserted on)
+LEAVING = "VUT"  # the new build drops this State's accession to ETS 185: one Party fewer
+
+
+def build_without_leaving(root: Path, out: Path) -> None:
+    """The project's inputs, less one State's ETS 185 acts, built into out (a new release folder)."""
+    copy_project(root)
+    acts = root / "data" / "acts.csv"
+    with open(acts, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        fields, rows = reader.fieldnames, [r for r in reader if not (r["treaty"] == "ETS 185" and r["iso3"] == LEAVING)]
+    with open(acts, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    build(out, copy_inputs(root))
+
+
+def switch(link: Path, target: Path) -> None:
+    """Point the symlink at target in one step (a new link renamed over the old: never missing)."""
+    fresh = link.with_name(link.name + ".new")
+    fresh.unlink(missing_ok=True)
+    fresh.symlink_to(target)
+    os.replace(fresh, link)
+
+
+def replica(folder: Path, current: Path) -> servers.Server:
+    port = servers.free_port()
+    command = [sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(current), "--no-build",
+               "--port", str(port), "--workers", "0", "--threads", "4"]  # fmt: skip
+    server = servers.Server(command, port, folder, folder / f"replica-{port}.log")
+    server.query_path = "/sparql"
+    return server
+
+
+def proxy(folder: Path, ports: list[int]) -> servers.Server:
+    """nginx with the configuration shipped in docs/, on free loopback ports."""
+    if NGINX is None:
+        raise RuntimeError("nginx is not installed: apt-get install -y nginx-light (.ci/run installs it)")
+    config = (ROOT / "docs" / "deploy" / "nginx.conf").read_text(encoding="utf-8")
+    port = servers.free_port()
+    for old, new in (("127.0.0.1:8001", ports[0]), ("127.0.0.1:8002", ports[1]), ("127.0.0.1:8080", port)):
+        assert old in config
+        config = config.replace(old, f"127.0.0.1:{new}")
+    for sub in ("logs", "tmp"):
+        (folder / sub).mkdir(parents=True, exist_ok=True)
+    (folder / "nginx.conf").write_text(config, encoding="utf-8")
+    command = [NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf"), "-g", "daemon off;"]
+    server = servers.Server(command, port, folder, folder / "nginx.log")
+    server.query_path = "/sparql"
+    return server
+
+
+def fetch(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError as exc:  # refused, reset: a failed request all the same
+        return 0, str(exc).encode()
+
+
+def build_of(url: str) -> tuple[str, int]:
+    """What one /health answer says: the build's input hash (manifest) and the engine's triple count."""
+    status, body = fetch(url + "/health")
+    assert status == 200, body[:300]
+    health = json.loads(body)
+    return health["build"]["input_hash"], health["triples"]
+
+
+def wait_for(predicate, what: str) -> None:
+    deadline = time.monotonic() + PATIENCE
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {PATIENCE} s")
+        time.sleep(0.1)
+
+
+class Load:
+    """Clients asking, through the proxy, for the build's identity and the number of Parties, until stopped."""
+
+    def __init__(self, url: str, clients: int = 3):
+        self.url = url
+        self.stop = threading.Event()
+        self.results: list[tuple[str, int, bytes]] = []
+        self.lock = threading.Lock()
+        self.threads = [threading.Thread(target=self.run, daemon=True) for _ in range(clients)]
+
+    def run(self) -> None:
+        for n in range(REQUESTS_PER_CLIENT):
+            if self.stop.is_set():
+                return
+            path = "/health" if n % 2 else "/queries/party-count?treaty=185&format=json"
+            status, body = fetch(self.url + path)
+            with self.lock:
+                self.results.append((path, status, body))
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.results)
+
+    def __enter__(self) -> Load:
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=PATIENCE)
+
+
+def test_rolling_update_behind_nginx_drops_no_request_and_mixes_no_builds(build_dir, tmp_path):
+    releases = tmp_path / "releases"
+    old, new = releases / "1", releases / "2"
+    shutil.copytree(build_dir, old)
+    current = tmp_path / "current"
+    switch(current, old)
+    # Parties today: every State for which ETS 185 entered into force, none denounced it (data/acts.csv).
+    assert not ex.acts_of({"denunciation"}, "ETS 185")
+    parties = len(ex.parties("ETS 185"))
+    assert LEAVING in ex.parties("ETS 185")
+
+    builder = threading.Thread(target=build_without_leaving, args=(tmp_path / "source", new))
+    builder.start()  # the new release is built while the replicas start and serve the old one
+    with (
+        replica(tmp_path, current) as a,
+        replica(tmp_path, current) as b,
+        proxy(tmp_path / "nginx", [a.port, b.port]) as lb,
+    ):
+        builds = {build_of(a.url), build_of(b.url)}
+        assert len(builds) == 1  # interchangeable: both serve the same release
+        with Load(lb.url) as load:
+            wait_for(lambda: load.count() >= 30, "30 answers through the proxy")
+            builder.join()
+            switch(current, new)
+            for server in (a, b):  # one replica at a time: the other keeps serving meanwhile
+                before = build_of(server.url)
+                server.process.send_signal(signal.SIGHUP)
+                wait_for(lambda server=server, before=before: build_of(server.url) != before, "a replica's reload")
+            rolled = load.count()
+            wait_for(lambda: load.count() >= rolled + 30, "30 more answers after the roll")
+        after = {build_of(a.url), build_of(b.url)}
+
+    assert len(after) == 1
+    assert after != builds
+    failed = [(path, status, body[:200]) for path, status, body in load.results if status != 200]
+    assert failed == []
+    # Every answer is wholly one build's: the manifest and the engine of one application, never two.
+    healths = {(json.loads(b)["build"]["input_hash"], json.loads(b)["triples"]) for p, _, b in load.results
+               if p == "/health"}  # fmt: skip
+    assert healths <= builds | after
+    assert healths == builds | after  # and both builds were seen: the roll happened under load
+    counts = [int(json.loads(b)["results"]["bindings"][0]["parties"]["value"]) for p, _, b in load.results
+              if p != "/health"]  # fmt: skip
+    assert set(counts) == {parties, parties - 1}
+    assert set(counts[-10:]) == {parties - 1}  # once rolled, only the new build answers
+
+
+def test_a_reload_that_cannot_start_keeps_the_old_build_serving():
+    made = []
+
+    def make_app():
+        if made:
+            raise FileNotFoundError("no build at releases/broken/graph.nq")
+        app = Flask("old")
+        app.add_url_rule("/", "index", lambda: "old build")
+        made.append(app)
+        return app
+
+    server = Reloadable(make_app)
+    assert server.reload() is False
+    assert server.app is made[0]
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}  # fmt: skip
+    body = server(environ, lambda status, headers: None)
+    assert b"".join(body) == b"old build"
+    body.close()
+    assert server.running(made[0]) == 0
