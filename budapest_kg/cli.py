@@ -123,11 +123,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         say(f"error: {exc}")
         return EXIT_FAILED
     engine = server.app.extensions["bkg_engine"]
+    try:
+        listener = waitress.create_server(
+            server, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg"
+        )
+    except OSError as exc:  # the port is taken (or the address is not this machine's): one line, no traceback
+        say(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another with --port")
+        getattr(engine, "close", lambda: None)()
+        return EXIT_USAGE
     where = f" at {args.remote}" if args.remote else f" from {build_dir.resolve()}"
-    say(f"serving {len(engine)} triples with the {engine.name} engine{where} on http://{args.host}:{args.port}/sparql")
+    root = f"http://{args.host}:{args.port}"
+    say(f"serving {len(engine)} triples with the {engine.name} engine{where}")
+    say(f"  the site:            {root}/")
+    say(f"  the SPARQL endpoint: {root}/sparql")
     say(f"kill -HUP {os.getpid()} serves the build {build_dir} names then, without dropping a request")
     signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=server.reload, name="bkg-reload").start())
-    waitress.serve(server, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg")
+    listener.run()
     return EXIT_OK
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from budapest_kg.namespaces import PREFIXES
 
@@ -39,19 +40,28 @@ class Answer:
     kind: Kind
     payload: bytes
 
-    def serialize(self, fmt: Format) -> bytes:
+    def serialize(self, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
+        """The answer in fmt; prefixes (default: the project's) abbreviate IRIs in Turtle, TriG and JSON-LD."""
         if self.kind == "graph":
-            return self.serialize_graph(fmt)
+            return self.serialize_graph(fmt, prefixes or {p: str(ns) for p, ns in PREFIXES.items()})
         if fmt.name == "json":
             return self.payload
         results = ox.parse_query_results(self.payload, format=ox.QueryResultsFormat.JSON)
         return results.serialize(format=_OX_RESULTS[fmt.name])
 
-    def serialize_graph(self, fmt: Format) -> bytes:
+    def serialize_graph(self, fmt: Format, prefixes: dict[str, str]) -> bytes:
         if fmt.name == "ntriples":
             return self.payload
+        if fmt.name == "jsonld":
+            # oxigraph writes expanded JSON-LD only; rdflib compacts it with the prefixes as @context.
+            graph = Graph().parse(data=self.payload.decode("utf-8"), format="nt")
+            return compact_jsonld(graph, prefixes)
         triples = ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES)
         if fmt.name in ("turtle", "trig"):
-            prefixes = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
             return ox.serialize(triples, format=_OX_GRAPH[fmt.name], prefixes=prefixes)
         return ox.serialize(triples, format=_OX_GRAPH[fmt.name])
+
+
+def compact_jsonld(graph: Graph, prefixes: dict[str, str]) -> bytes:
+    """JSON-LD with the prefixes as its @context, so properties and types read as bkg:isPartyTo, not full IRIs."""
+    return graph.serialize(format="json-ld", context=dict(prefixes), encoding="utf-8")

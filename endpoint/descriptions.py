@@ -13,6 +13,7 @@ from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
+from .answer import compact_jsonld
 from .base import build_base
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
 from .versions import SPDX, describe_file, describe_version, file_name, version
@@ -240,7 +241,10 @@ def new_graph() -> Graph:
 def send(graph: Graph) -> Response:
     """The description in the RDF format the client asks for (Turtle by default)."""
     fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
+    if fmt.name == "jsonld":
+        body = compact_jsonld(graph, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
+    else:
+        body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -12,7 +12,7 @@ import logging
 import secrets
 from collections.abc import Callable
 
-from flask import Flask, Response, current_app, has_request_context, request
+from flask import Flask, Response, current_app, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .faults import (
@@ -120,13 +120,20 @@ def for_fault(exc: EngineFault) -> HttpError:
 
 
 def render(error: HttpError) -> Response:
-    """JSON for clients that prefer it, plain text otherwise; a 5xx is logged with its reason."""
+    """A page for browsers, JSON for clients that prefer it, plain text otherwise; a 5xx is logged with its reason.
+
+    Plain text comes first, so a client that accepts anything (curl, */*) reads the reason without markup;
+    a browser names text/html and gets a page of the site, with its navigation.
+    """
     if error.status > 500:  # a 500 is logged, with its traceback, by internal_error
         log.error("%s %s -> %d: %s", request.method, request.path, error.status, error.detail)
     best = request.accept_mimetypes.best_match(["text/plain", "application/json", "text/html"], "text/plain")
     if best == "application/json":
         body = json.dumps({"status": error.status, "error": error.title, "detail": error.detail})
         response = Response(body + "\n", status=error.status, mimetype="application/json")
+    elif best == "text/html":
+        page = render_template("error.html", error=error, title=f"{error.status} {error.title}")
+        response = Response(page, status=error.status, mimetype="text/html")
     else:
         text = f"{error.status} {error.title}: {error.detail}\n"
         response = Response(text, status=error.status, mimetype="text/plain")

@@ -58,3 +58,19 @@ def choose_format(formats: tuple[Format, ...], accept: MIMEAccept, override: str
 
 def describe(formats: tuple[Format, ...]) -> str:
     return ", ".join(f"{fmt.media_type} (format={fmt.name})" for fmt in formats)
+
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def wants_html(formats: tuple[Format, ...], accept: MIMEAccept, override: str | None = None) -> bool:
+    """True for a browser: it names text/html and likes it at least as well as every format offered.
+
+    A client that names no HTML (SPARQLWrapper, rdflib, curl's */*) keeps getting data as before.
+    """
+    if override:
+        return override.strip().lower() in ("html", *HTML_TYPES)
+    if not any(value in HTML_TYPES for value in accept.values()):
+        return False
+    offered = [fmt.media_type for fmt in formats] + [a for fmt in formats for a in fmt.aliases if "/" in a]
+    return accept.best_match([*HTML_TYPES, *offered]) in HTML_TYPES

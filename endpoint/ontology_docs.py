@@ -1,13 +1,21 @@
-"""The ontology's documentation at /ontology: HTML for browsers, RDF for machines (by Accept or ?format=)."""
+"""The ontology's documentation at /ontology: HTML for browsers, RDF for machines (by Accept or ?format=).
+
+The builder writes the documentation as a standalone page (build/ontology.html); the site shows its
+body inside its own frame, so /ontology has the site's look and navigation and no inline style.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+import re
+
+from flask import Blueprint, Response, current_app, render_template, request
+from markupsafe import Markup
 from rdflib import Graph
 
 from budapest_kg.resources import ONTOLOGY_HTML_FILE as HTML_FILE
 from budapest_kg.resources import ONTOLOGY_TURTLE_FILE as TURTLE_FILE
 
+from .answer import compact_jsonld
 from .errors import not_found
 from .negotiation import GRAPH_FORMATS, Format, choose_format
 
@@ -23,14 +31,27 @@ FORMATS = (HTML, *(fmt for fmt in GRAPH_FORMATS if fmt.name in RDFLIB_NAMES))
 def send_ontology():
     fmt = choose_format(FORMATS, request.accept_mimetypes, request.args.get("format"))
     if fmt is HTML:
-        body = read_built(HTML_FILE)
+        body = render_template("ontology.html", body=body_of(read_built(HTML_FILE).decode("utf-8")))
     elif fmt.name == "turtle":
         body = read_built(TURTLE_FILE)
     else:
-        body = parse_ontology().serialize(format=RDFLIB_NAMES[fmt.name], encoding="utf-8")
+        graph = parse_ontology()
+        if fmt.name == "jsonld":
+            body = compact_jsonld(graph, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
+        else:
+            body = graph.serialize(format=RDFLIB_NAMES[fmt.name], encoding="utf-8")
     response = Response(body, mimetype=fmt.media_type)  # werkzeug adds charset=utf-8 to text/* types
     response.vary.add("Accept")
     return response
+
+
+BODY = re.compile(r"<body[^>]*>(.*)</body>", re.DOTALL | re.IGNORECASE)
+
+
+def body_of(document: str) -> Markup:
+    """The content of the generated page's <body> (the builder's own trusted output), or all of it."""
+    found = BODY.search(document)
+    return Markup(found.group(1) if found else document)
 
 
 def read_built(name: str) -> bytes:

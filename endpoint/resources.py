@@ -52,7 +52,7 @@ def send_named_graph(name: str) -> Response:
         response = Response(pages.render_graph(iri, int(size[0]["n"].value)), mimetype="text/html")
     else:
         answer = lookup.engine.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
-        response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
+        response = Response(answer.serialize(fmt, lookup.prefixes), mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json"):
         response.charset = "utf-8"
     response.vary.add("Accept")
@@ -71,7 +71,7 @@ def dereference(asked: str) -> Response:
         response = Response(turtle, mimetype=fmt.media_type)
     else:
         answer = lookup.engine.query(describe_query(iri))
-        response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
+        response = Response(answer.serialize(fmt, lookup.prefixes), mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json"):
         response.charset = "utf-8"
     response.vary.add("Accept")

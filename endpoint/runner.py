@@ -55,7 +55,7 @@ def respond(answer: Answer, override: str | None) -> Response:
     """The answer in the format the client asked for (override, then Accept)."""
     formats = GRAPH_FORMATS if answer.kind == "graph" else RESULT_FORMATS
     fmt = choose_format(formats, request.accept_mimetypes, override)
-    response = Response(answer.serialize(fmt), mimetype=fmt.media_type)
+    response = Response(answer.serialize(fmt, build_base().prefixes()), mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/json")):
         response.charset = "utf-8"
     response.vary.add("Accept")

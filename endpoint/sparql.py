@@ -9,10 +9,17 @@ from flask import Blueprint, Response, current_app, request
 from . import descriptions
 from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
 from .faults import UPDATE_REFUSAL
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, wants_html
+from .query_page import render_query_page
 from .runner import respond, run_query
 
 bp = Blueprint("sparql", __name__)
 
+ENDPOINT_INTRO = (
+    "This is the page of the SPARQL endpoint at /sparql. Programs send their queries to the same address"
+    " (SPARQL 1.1 Protocol: GET or POST) and get SPARQL JSON, XML, CSV or TSV, or RDF for CONSTRUCT and DESCRIBE;"
+    " its Service Description is at /sparql?format=turtle. People can write and run a query here."
+)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -30,6 +37,12 @@ def answer_protocol_request() -> Response:
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise forbidden(UPDATE_REFUSAL)
     queries = params.get("query", [])
+    override = (params.get("format") or [None])[-1]
+    if len(queries) <= 1 and for_a_person(params, override):
+        page, status = render_query_page(queries[0] if queries else "", intro=ENDPOINT_INTRO)
+        response = Response(page, status=status, mimetype="text/html")
+        response.vary.add("Accept")
+        return response
     if not queries:
         if request.method in ("GET", "HEAD"):
             return descriptions.send(descriptions.describe_service())
@@ -37,7 +50,14 @@ def answer_protocol_request() -> Response:
     if len(queries) > 1:
         raise bad_request(f"{len(queries)} 'query' parameters; send exactly one")
     answer = run_query(queries[0], params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
-    return respond(answer, (params.get("format") or [None])[-1])
+    return respond(answer, override)
+
+
+def for_a_person(params: dict[str, list[str]], override: str | None) -> bool:
+    """A browser (or ?format=html) gets the query page; a dataset named in the request keeps the protocol's way."""
+    if params.get("default-graph-uri") or params.get("named-graph-uri"):
+        return False
+    return wants_html((*RESULT_FORMATS, *GRAPH_FORMATS), request.accept_mimetypes, override)
 
 
 def read_protocol_request() -> dict[str, list[str]]:

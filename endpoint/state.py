@@ -1,4 +1,4 @@
-"""The State page: its categories, Council of Europe membership, acts per treaty and obligations."""
+"""The State page: its status per treaty first, then what it said and reserved, then its acts and the rest."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import defaultdict
 from flask import render_template
 
 from .lookup import Lookup
-from .views import read_external_links, treaty_key
+from .views import natural_key, read_external_links, treaty_key
 
 
 def render_state(lookup: Lookup, iri: str, statements: dict) -> str:
@@ -25,12 +25,23 @@ def render_state(lookup: Lookup, iri: str, statements: dict) -> str:
         f"SELECT DISTINCT ?ob ?t WHERE {{ {{ <{iri}> ?p ?ob }} UNION {{ ?ob ?p <{iri}> }} ?ob a bkg:Obligation"
         " OPTIONAL { ?t bkg:imposesObligation ?ob } }"
     )
+    if obligations:
+        # In the order of the treaties and of their articles (Art. 2 before Art. 10), not as the engine lists them.
+        def in_text_order(row: dict) -> tuple:
+            treaty = treaty_key(lookup, row["t"].value) if "t" in row else (0, "")
+            return treaty, natural_key(lookup.label(row["ob"].value))
+
+        obligations.sort(key=in_text_order)
+    acts = read_acts(lookup, iri)
     return render_template(
         "state.html",
         **statements,
+        status=describe_status(lookup, iri, acts),
+        developments=read_developments(lookup, iri),
+        reservations=read_reservations(lookup, iri),
         categories=categories,
         membership=membership,
-        acts=read_acts(lookup, iri),
+        acts=acts,
         links=read_external_links(lookup, statements),
         obligations=obligations,
     )
@@ -57,8 +68,104 @@ def read_acts(lookup: Lookup, state: str) -> list[dict]:
     for iri, event in events.items():
         specific = [k for k in lookup.most_specific(kinds[iri]) if k.startswith(lookup.bkg)]
         event["kind"] = lookup.label(specific[0]) if specific else lookup.label(iri)
+        event["classes"] = kinds[iri]
         groups[event["treaty"]].append(event)
     return [
         {"treaty": treaty, "events": sorted(items, key=lambda e: e["date"] or "9999")}
         for treaty, items in sorted(groups.items(), key=lambda kv: treaty_key(lookup, kv[0]))
     ]
+
+
+def describe_status(lookup: Lookup, state: str, acts: list[dict]) -> list[dict]:
+    """For every treaty in the graph, one sentence: Party since when, consented, signed only, or nothing."""
+    treaties = sorted(
+        (row["t"].value for row in lookup.select("SELECT ?t WHERE { ?t a bkg:Treaty }")),
+        key=lambda t: treaty_key(lookup, t),
+    )
+    roles = defaultdict(set)
+    for row in lookup.select(
+        f"SELECT ?p ?t WHERE {{ VALUES ?p {{ bkg:isPartyTo bkg:isContractingStateOf bkg:isSignatoryOf }}"
+        f" <{state}> ?p ?t }}"
+    ):
+        roles[row["t"].value].add(row["p"].value.rsplit("#", 1)[-1])
+    events = {group["treaty"]: group["events"] for group in acts}
+    return [
+        {"treaty": t, "role": role_of(roles[t]), "sentence": sentence(lookup, roles[t], events.get(t, []))}
+        for t in treaties
+    ]
+
+
+def role_of(roles: set[str]) -> str:
+    for role, name in (("isPartyTo", "Party"), ("isContractingStateOf", "Contracting State")):
+        if role in roles:
+            return name
+    return "Signatory" if "isSignatoryOf" in roles else "Not a Party"
+
+
+def sentence(lookup: Lookup, roles: set[str], events: list[dict]) -> str:
+    """The State's standing on one treaty in words, with the dates the graph records."""
+
+    def first(cls) -> dict | None:
+        return next((e for e in events if str(cls) in e["classes"]), None)
+
+    entry, consent = first(lookup.bkg.EntryIntoForceForState), first(lookup.bkg.ConsentToBeBound)
+    signature, denunciation = first(lookup.bkg.Signature), first(lookup.bkg.Denunciation)
+    parts = []
+    if "isPartyTo" in roles:
+        parts.append(f"Party since {when(entry)}")
+    elif "isContractingStateOf" in roles:
+        parts.append("Consented to be bound; not yet in force for it")
+    elif denunciation:
+        parts.append(f"Denounced it on {when(denunciation)}")
+    elif "isSignatoryOf" in roles:
+        parts.append("Signed, has not consented to be bound")
+    else:
+        invitation = first(lookup.bkg.InvitationToAccede)
+        parts.append(f"Invited to accede on {when(invitation)}" if invitation else "No signature or consent recorded")
+    if consent:
+        parts.append(f"{consent['kind']} {when(consent)}")
+    if signature:
+        parts.append(f"signed {when(signature)}")
+    return "; ".join(parts) + "."
+
+
+def when(event: dict | None) -> str:
+    return (event or {}).get("date") or "a date not recorded"
+
+
+def read_developments(lookup: Lookup, state: str) -> list[dict]:
+    """Positions, statements and national developments by or about the State, oldest first, undated last."""
+    rows = lookup.select(
+        f"SELECT ?d ?text ?date ?stance ?treaty ?status ?source ?by WHERE {{ ?d a bkg:Development ; bkg:text ?text ."
+        f" {{ ?d bkg:statedBy <{state}> }} UNION {{ ?d bkg:concernsState <{state}> }}"
+        " OPTIONAL { ?d bkg:statementDate ?date } OPTIONAL { ?d bkg:stance ?stance }"
+        " OPTIONAL { ?d bkg:aboutTreaty ?treaty } OPTIONAL { ?d bkg:verificationStatus ?status }"
+        " OPTIONAL { ?d bkg:sourceNote ?source } OPTIONAL { ?d bkg:statedBy ?by } }"
+    )
+    found: dict[str, dict] = {}
+    for row in rows:
+        item = found.setdefault(row["d"].value, {"iri": row["d"].value, "text": row["text"].value})
+        for key in ("date", "stance", "treaty", "status", "source", "by"):
+            if key in row and key not in item:
+                item[key] = row[key].value
+    for item in found.values():
+        if item.get("by") == state:
+            del item["by"]  # said by the State itself: no need to name it again
+    return sorted(found.values(), key=lambda d: (not d.get("date"), d.get("date", ""), d["iri"]))
+
+
+def read_reservations(lookup: Lookup, state: str) -> list[dict]:
+    """The State's reservations and declarations, with the clause they use, date and source."""
+    rows = lookup.select(
+        f"SELECT ?e ?k ?t ?date ?clause ?what ?note ?source WHERE {{ VALUES ?k {{ bkg:Reservation bkg:Declaration }}"
+        f" ?e a ?k ; bkg:actor <{state}> ; bkg:treaty ?t OPTIONAL {{ ?e bkg:date ?date }}"
+        " OPTIONAL { ?e bkg:underClause ?clause OPTIONAL { ?clause dcterms:description ?what } }"
+        " OPTIONAL { ?e bkg:editorialNote ?note } OPTIONAL { ?e bkg:sourceNote ?source } }"
+    )
+    found: dict[str, dict] = {}
+    for row in rows:
+        item = found.setdefault(row["e"].value, {"iri": row["e"].value, "kind": lookup.label(row["k"].value)})
+        for key in ("t", "date", "clause", "what", "note", "source"):
+            if key in row and key not in item:
+                item[key] = row[key].value
+    return sorted(found.values(), key=lambda r: (treaty_key(lookup, r["t"]), r.get("date", ""), r["iri"]))

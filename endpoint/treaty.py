@@ -50,10 +50,14 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
         " ORDER BY ?d"
     )
+    roles = role_properties(lookup)
+    statements["incoming_groups"] = [g for g in statements["incoming_groups"] if g.property not in roles]
     return render_template(
         "treaty.html",
         **statements,
         events=events,
+        articles=count_articles(lookup, iri),
+        title_code=series_code(lookup, iri),
         parties=parties,
         pending=[row for row in rows if not row.is_party],
         signatories=sorted(
@@ -69,6 +73,26 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         parts=read_parts(lookup, iri),
         last_change=read_last_change(lookup, iri),
     )
+
+
+def role_properties(lookup: Lookup) -> set[str]:
+    """The links from a State to the treaty that the Parties, pending and signatories lists already show."""
+    rows = lookup.select(
+        "SELECT DISTINCT ?p WHERE { VALUES ?role { bkg:isContractingStateOf bkg:isSignatoryOf }"
+        " ?p rdfs:subPropertyOf* ?role }"
+    )
+    return {row["p"].value for row in rows}
+
+
+def series_code(lookup: Lookup, treaty: str) -> str:
+    """ETS 185, CETS 224: the prefix of the labels of the treaty's parts."""
+    rows = lookup.select(f"SELECT ?code WHERE {{ <{treaty}> bkg:seriesNumber ?code }}")
+    return rows[0]["code"].value if rows else ""
+
+
+def count_articles(lookup: Lookup, treaty: str) -> int:
+    rows = lookup.select(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a bkg:Article ; eli:is_part_of+ <{treaty}> }}")
+    return int(rows[0]["n"].value) if rows else 0
 
 
 def choose_sort(sort: str | None, order: str | None) -> tuple[str, bool]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 
 from flask import Flask
 from markupsafe import Markup, escape
@@ -18,8 +19,12 @@ from budapest_kg.namespaces import ELI
 from .lookup import Lookup, Node, current_lookup
 from .versions import version
 
-INCOMING_LIMIT = 200
+# A group of more than OPEN_GROUP values is shown collapsed, with its count; at most GROUP_LIMIT are listed.
+OPEN_GROUP = 10
+GROUP_LIMIT = 300
 WEB_LINK = re.compile(r"^https?://\S+$")
+# A web address inside a sentence: up to a space, without a closing bracket or stop that ends the sentence.
+URL_IN_TEXT = re.compile(r"(https?://[^\s<>\"']+[^\s<>\"'.,;:)\]])")
 # Rows hold IRIs as plain strings, and an rdflib term never equals a str: compare with these.
 TYPE, SAME_AS, THING, IS_PART_OF = str(RDF.type), str(OWL.sameAs), str(OWL.Thing), str(ELI.is_part_of)
 LINK_PREDICATES = frozenset(str(p) for p in (SKOS.exactMatch, SKOS.closeMatch, RDFS.seeAlso, OWL.sameAs))
@@ -37,6 +42,7 @@ RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("
 def init_app(app: Flask) -> None:
     """Register the template helpers and read labels, classes and terms in use before the first visit."""
     app.add_template_filter(render_node, "node")
+    app.add_template_filter(render_source, "source")
     app.add_template_global(href, "href")
     app.add_template_global(label, "label")
     app.add_template_global(version, "data_version")
@@ -45,7 +51,7 @@ def init_app(app: Flask) -> None:
 
 
 def render_node(node: Node | None) -> Markup:
-    """An RDF term as HTML: a labelled link for an IRI, the text (with its language) for a literal."""
+    """An RDF term as HTML: a labelled link for an IRI, the text for a literal (its language named unless English)."""
     if node is None:
         return Markup("")
     if node.is_iri:
@@ -54,11 +60,23 @@ def render_node(node: Node | None) -> Markup:
         return Markup('<span class="muted">(anonymous node)</span>')
     text = escape(node.value)
     if WEB_LINK.match(node.value):
-        return Markup(f'<a href="{text}">{text}</a>')
-    if node.lang:
+        return Markup(f'<a class="url" href="{text}">{text}</a>')
+    if node.lang and node.lang != "en":
+        # The site is in English: only another language is named, and quietly.
         lang = escape(node.lang)
-        return Markup(f'<span lang="{lang}">{text}</span> <span class="lang">({lang})</span>')
+        return Markup(f'<span lang="{lang}">{text}</span> <span class="lang">{lang}</span>')
     return text
+
+
+def render_source(text: str) -> Markup:
+    """A source note as HTML: its web addresses become links, the rest stays text."""
+    pieces = []
+    for piece in URL_IN_TEXT.split(text or ""):
+        if URL_IN_TEXT.fullmatch(piece):
+            pieces.append(Markup('<a class="url" href="{0}">{0}</a>').format(piece))
+        else:
+            pieces.append(escape(piece))
+    return Markup("").join(pieces)
 
 
 def link(lookup: Lookup, iri: str, text: str | None = None) -> Markup:
@@ -79,7 +97,7 @@ def label(iri: str) -> str:
 
 
 def read_statements(lookup: Lookup, iri: str) -> dict:
-    """What every resource page shows: label, IRI, types, statements both ways and provenance."""
+    """What every resource page shows: label, IRI, types, statements both ways (grouped) and provenance."""
     provenance_graph = str(lookup.names.graph.provenance)
     outgoing, provenance, seen = [], [], set()
     for row in lookup.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
@@ -90,13 +108,6 @@ def read_statements(lookup: Lookup, iri: str) -> dict:
             seen.add(statement)
             outgoing.append(statement)
     outgoing.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
-    incoming = [
-        (r["s"], r["p"])
-        for r in lookup.select(
-            f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} ORDER BY ?p ?s"
-            f" LIMIT {INCOMING_LIMIT + 1}"
-        )
-    ]
     types = {o.value for p, o in outgoing if p.value == TYPE and o.is_iri}
     definition = [o for p, o in outgoing if p.value.endswith(("#definition", "/description", "#comment"))]
     return {
@@ -106,11 +117,60 @@ def read_statements(lookup: Lookup, iri: str) -> dict:
         "types": lookup.most_specific(types),
         "definition": definition,
         "outgoing": outgoing,
-        "incoming": incoming[:INCOMING_LIMIT],
-        "incoming_more": len(incoming) > INCOMING_LIMIT,
+        "outgoing_groups": group_outgoing(lookup, outgoing),
+        "incoming_groups": read_incoming(lookup, iri),
         "provenance": provenance,
         "formats": RDF_FORMATS,
     }
+
+
+@dataclass
+class Group:
+    """The values of one property of a resource (or the resources that point to it by that property)."""
+
+    property: str
+    label: str
+    values: list[Node]
+    count: int
+
+    @property
+    def collapsed(self) -> bool:
+        return self.count > OPEN_GROUP
+
+    @property
+    def more(self) -> int:
+        """How many values the page does not list (the RDF download has them all)."""
+        return self.count - len(self.values)
+
+
+def group_outgoing(lookup: Lookup, statements: list[tuple[Node, Node]]) -> list[Group]:
+    values: dict[str, list[Node]] = defaultdict(list)
+    for p, o in statements:
+        values[p.value].append(o)
+    groups = [Group(p, lookup.label(p), sort_nodes(lookup, v), len(v)) for p, v in values.items()]
+    return sorted(groups, key=lambda g: g.label.casefold())
+
+
+def read_incoming(lookup: Lookup, iri: str) -> list[Group]:
+    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per group."""
+    counts = lookup.select(
+        f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} GROUP BY ?p"
+    )
+    groups = []
+    for row in counts:
+        if "p" not in row:  # rdflib answers an empty GROUP BY with one row of COUNT 0
+            continue
+        predicate = row["p"].value
+        subjects = lookup.select(
+            f"SELECT DISTINCT ?s WHERE {{ ?s <{predicate}> <{iri}> FILTER(?s != <{iri}>) }} LIMIT {GROUP_LIMIT}"
+        )
+        nodes = sort_nodes(lookup, [r["s"] for r in subjects])
+        groups.append(Group(predicate, lookup.label(predicate), nodes, int(row["n"].value)))
+    return sorted(groups, key=lambda g: g.label.casefold())
+
+
+def sort_nodes(lookup: Lookup, nodes: list[Node]) -> list[Node]:
+    return sorted(nodes, key=lambda node: natural_key(label_of(lookup, node)))
 
 
 def is_noise(iri: str, predicate: str, obj: Node) -> bool:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import json
+import socket
+import subprocess
+import sys
+import urllib.request
 
 import pytest
 
 from . import expected as ex
 from .conftest import call_command
 from .conftest import run_command as run
+from .servers import free_port
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "serve", "query"])
@@ -73,3 +78,35 @@ def test_build_failure_via_cli_keeps_previous_build(project_copy):
     assert "acts.csv" in result.stderr
     assert "keeps the last good build" in result.stderr
     assert graph.read_bytes() == before
+
+
+def serve_command(build_dir, port: int) -> list[str]:
+    return [sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(build_dir), "--port", str(port)]
+
+
+def test_serve_says_where_the_site_and_the_endpoint_are(build_dir):
+    port = free_port()
+    process = subprocess.Popen([*serve_command(build_dir, port), "--workers", "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stderr.readline() for _ in range(3)]
+        assert f"the site:            http://127.0.0.1:{port}/\n" in lines[1]
+        assert f"the SPARQL endpoint: http://127.0.0.1:{port}/sparql\n" in lines[2]
+        with socket.create_connection(("127.0.0.1", port), timeout=30):
+            pass
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Accept": "text/html"})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_serve_on_a_busy_port_is_one_line_and_exit_2(build_dir):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("serve", "--build-dir", str(build_dir), "--port", str(port), "--workers", "0")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert lines == [f"error: cannot listen on 127.0.0.1:{port}: Address already in use; choose another with --port"]

@@ -99,9 +99,15 @@ def test_browsers_get_html(client):
 
 @pytest.mark.parametrize("path", ["/id/state/XXX", "/id/state/FRA/nothing", "/term/NoSuchTerm", "/id/state/XXX.ttl"])
 def test_unknown_iri_is_404_naming_it(client, path):
-    status, _, body = get(client, path, "text/html")
+    status, _, body = get(client, path, "text/plain")
     assert status == 404
     assert body.decode().startswith("404 Not Found: no resource <https://w3id.org/budapest-kg/")
+    # A browser gets the same reason as a page of the site, with its navigation.
+    status, media, body = get(client, path, "text/html")
+    assert (status, media) == (404, "text/html")
+    assert "<h1>404 Not Found</h1>" in body.decode()
+    assert "no resource &lt;https://w3id.org/budapest-kg/" in body.decode()
+    assert 'href="/query"' in body.decode()
 
 
 def test_unsupported_format_is_406_naming_the_choices(client):
