@@ -14,6 +14,7 @@ from . import (
     home,
     ontology_docs,
     query_page,
+    regimes,
     resources,
     service,
     sparql,
@@ -26,7 +27,9 @@ from .errors import register_error_handlers
 from .manifest import read_manifest
 from .runner import load_catalogue
 
-BLUEPRINTS = (sparql, health, catalogue, exports, service, resources, home, treaty_chart, query_page, ontology_docs)
+BLUEPRINTS = (
+    sparql, health, catalogue, exports, service, resources, home, treaty_chart, query_page, ontology_docs, regimes
+)  # fmt: skip
 
 
 def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:

@@ -1,0 +1,186 @@
+"""The two regimes side by side: the Budapest Convention and the UN Convention against Cybercrime.
+
+One page (``/regimes``) answers, for people, what the named queries answer for programs: which Parties
+to the Budapest Convention signed the UN Convention and which did not (each fact with its source and
+the status date of that source), which participants in the UN Convention stay outside Budapest, and
+how the States of each region divide between both, one or neither, with a world map of it
+(``/charts/regimes.svg``) whose table is on the same page.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask import Blueprint, Response, current_app, render_template
+
+from . import regime_map
+from .errors import not_found
+from .lookup import Lookup, current_lookup
+
+bp = Blueprint("regimes", __name__)
+
+BUDAPEST, UN = "ETS 185", "UNTC XVIII-16"
+GROUPS = ("both", "budapest-only", "un-only", "neither")
+
+
+@dataclass
+class Regime:
+    """One treaty's numbers: who signed, who consented, for whom it is in force."""
+
+    iri: str
+    code: str
+    name: str
+    signatories: set[str] = field(default_factory=set)
+    contracting: set[str] = field(default_factory=set)
+    parties: set[str] = field(default_factory=set)
+    opened: str = ""
+    in_force: str = ""
+
+    @property
+    def participants(self) -> set[str]:
+        """Signed or consented: taking part, whether or not the treaty is in force."""
+        return self.signatories | self.contracting
+
+
+@dataclass
+class Signing:
+    """A Budapest Party's signature of the UN Convention, with where it is recorded and how sure we are."""
+
+    state: str
+    name: str
+    date: str
+    status: str
+    source: str
+    as_of: str
+
+
+@bp.get("/regimes")
+def show_regimes() -> str:
+    lookup = current_lookup()
+    budapest, un = read_regime(lookup, BUDAPEST), read_regime(lookup, UN)
+    states = read_states(lookup)
+    groups = {iri: group_of(iri, budapest, un) for iri in states}
+    signed = read_signings(lookup, un, budapest.parties)
+    return render_template(
+        "regimes.html",
+        title="The Budapest Convention and the UN Convention against Cybercrime",
+        budapest=budapest,
+        un=un,
+        states=states,
+        groups=groups,
+        group_names=regime_map.GROUP_LABELS,
+        totals=Counter(groups.values()),
+        by_region=count_by_region(states, groups),
+        signed=signed,
+        consented=budapest.parties & un.contracting,
+        not_signed=sorted((lookup.label(s), s) for s in budapest.parties - un.participants),
+        outside=read_outside(lookup, budapest, un, states),
+        organisations=read_organisations(lookup, un),
+        alt=regime_map.alt_text(Counter(groups.values())),
+        colours=regime_map.COLOURS,
+    )
+
+
+@bp.get("/charts/regimes.svg")
+def draw_regimes_map() -> Response:
+    """The world map of the two regimes; drawn once, the graph does not change while it is served."""
+    lookup = current_lookup()
+    cache = current_app.extensions.setdefault("bkg_charts", {})
+    if "regimes" not in cache:
+        budapest, un = read_regime(lookup, BUDAPEST), read_regime(lookup, UN)
+        states = read_states(lookup)
+        groups = {states[iri]["iso3"]: group_of(iri, budapest, un) for iri in states}
+        cache["regimes"] = regime_map.render_svg(groups)
+    return Response(cache["regimes"], mimetype="image/svg+xml")
+
+
+def read_regime(lookup: Lookup, code: str) -> Regime:
+    rows = lookup.select(
+        f'SELECT ?t ?opened ?inForce WHERE {{ ?t a bkg:Treaty ; bkg:seriesNumber "{code}" .'
+        " OPTIONAL { ?t eli:date_document ?opened } OPTIONAL { ?t eli:first_date_entry_in_force ?inForce } }"
+    )
+    if not rows:
+        raise not_found(f"the graph holds no treaty {code}: rebuild with the current data/")
+    iri = rows[0]["t"].value
+    regime = Regime(iri, code, lookup.label(iri), opened=str(rows[0].get("opened", "")))
+    regime.in_force = str(rows[0].get("inForce", ""))
+    buckets = {"isSignatoryOf": regime.signatories, "isContractingStateOf": regime.contracting,
+               "isPartyTo": regime.parties}  # fmt: skip
+    links = "bkg:isSignatoryOf bkg:isContractingStateOf bkg:isPartyTo"
+    for row in lookup.select(f"SELECT ?s ?p WHERE {{ VALUES ?p {{ {links} }} ?s ?p <{iri}> }}"):
+        buckets[row["p"].value.rsplit("#", 1)[-1]].add(row["s"].value)
+    return regime
+
+
+def read_states(lookup: Lookup) -> dict[str, dict]:
+    """Every State of a UN M49 region: its name, ISO code and region."""
+    rows = lookup.select(
+        "SELECT ?s ?iso ?region WHERE { ?s a bkg:State ; bkg:iso3166Alpha3 ?iso ; schema:containedInPlace ?place ."
+        " ?place rdfs:label ?region FILTER NOT EXISTS { ?place schema:containedInPlace ?larger } }"
+    )
+    states = {r["s"].value: {"iso3": r["iso"].value, "region": r["region"].value} for r in rows}
+    for iri, state in states.items():
+        state["name"] = lookup.label(iri)
+    return dict(sorted(states.items(), key=lambda item: item[1]["name"].casefold()))
+
+
+def group_of(state: str, budapest: Regime, un: Regime) -> str:
+    party, taking_part = state in budapest.parties, state in un.participants
+    return GROUPS[(0 if taking_part else 1) if party else (2 if taking_part else 3)]
+
+
+def count_by_region(states: dict[str, dict], groups: dict[str, str]) -> list[tuple[str, Counter]]:
+    counts: dict[str, Counter] = {}
+    for iri, state in states.items():
+        counts.setdefault(state["region"], Counter())[groups[iri]] += 1
+    return sorted(counts.items())
+
+
+def read_signings(lookup: Lookup, un: Regime, parties: set[str]) -> list[Signing]:
+    """The UN signatures of Budapest Parties, each with its date, status, source and source's status date."""
+    rows = lookup.select(
+        f"SELECT ?s ?d ?status ?source ?asOf WHERE {{ ?e a bkg:Signature ; bkg:signatory ?s ; bkg:treaty <{un.iri}> ."
+        " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:verificationStatus ?status }"
+        " OPTIONAL { ?e bkg:sourceNote ?source } OPTIONAL { ?e bkg:sourceAsOf ?asOf } }"
+    )
+    signed = [
+        Signing(
+            state=r["s"].value,
+            name=lookup.label(r["s"].value),
+            date=str(r.get("d", "")),
+            status=lookup.label(r["status"].value) if "status" in r else "",
+            source=str(r.get("source", "")),
+            as_of=str(r.get("asOf", "")),
+        )
+        for r in rows
+        if r["s"].value in parties
+    ]
+    return sorted(signed, key=lambda s: s.name.casefold())
+
+
+def read_outside(lookup: Lookup, budapest: Regime, un: Regime, states: dict[str, dict]) -> list[dict]:
+    """UN participants that are not Parties to Budapest, with how they stand towards it."""
+    query = f"SELECT ?s WHERE {{ ?s bkg:isInvitedToAccedeTo <{budapest.iri}> }}"
+    invited = {r["s"].value for r in lookup.select(query)}
+    rows = []
+    for state in un.participants - budapest.parties:
+        if state in budapest.contracting:
+            standing = "consented to be bound, not yet in force for it"
+        elif state in budapest.signatories:
+            standing = "signed, not consented"
+        else:
+            standing = "invited to accede" if state in invited else "no signature or consent"
+        info = states.get(state, {})
+        rows.append({"iri": state, "name": info.get("name", lookup.label(state)), "region": info.get("region", ""),
+                     "standing": standing})  # fmt: skip
+    return sorted(rows, key=lambda r: (r["region"], r["name"].casefold()))
+
+
+def read_organisations(lookup: Lookup, un: Regime) -> list[dict]:
+    """Participants in the UN Convention that are not States (the European Union), with their signatures."""
+    rows = lookup.select(
+        f"SELECT ?who ?d WHERE {{ ?e a bkg:Signature ; bkg:actor ?who ; bkg:treaty <{un.iri}> ."
+        " OPTIONAL { ?e bkg:date ?d } FILTER NOT EXISTS { ?who a bkg:State } }"
+    )
+    return [{"iri": r["who"].value, "name": lookup.label(r["who"].value), "date": str(r.get("d", ""))} for r in rows]
