@@ -16,6 +16,7 @@ from .test_browser import follow
 
 PAGES = {
     "home": "/",
+    "regimes": "/regimes",
     "treaty": "/id/treaty/ets-185",
     "protocol": "/id/treaty/cets-224",
     "state": "/id/state/IND",
