@@ -77,6 +77,7 @@ def show_regimes() -> str:
         not_signed=sorted((lookup.label(s), s) for s in budapest.parties - un.participants),
         outside=read_outside(lookup, budapest, un, states),
         organisations=read_organisations(lookup, un),
+        eu_members=read_eu_members(lookup, budapest, un),
         alt=regime_map.alt_text(Counter(groups.values())),
         colours=regime_map.COLOURS,
     )
@@ -184,3 +185,20 @@ def read_organisations(lookup: Lookup, un: Regime) -> list[dict]:
         " OPTIONAL { ?e bkg:date ?d } FILTER NOT EXISTS { ?who a bkg:State } }"
     )
     return [{"iri": r["who"].value, "name": lookup.label(r["who"].value), "date": str(r.get("d", ""))} for r in rows]
+
+
+def read_eu_members(lookup: Lookup, budapest: Regime, un: Regime) -> list[dict]:
+    """The EU's member States, each with its standing under Budapest and whether it signed the UN Convention."""
+    eu = f"{lookup.names.id}organisation/european-union"
+    rows = lookup.select(f"SELECT DISTINCT ?s WHERE {{ ?m org:member ?s ; org:organization <{eu}> }}")
+    members = []
+    for state in (r["s"].value for r in rows):
+        if state in budapest.parties:
+            standing = "Party"
+        elif state in budapest.signatories:
+            standing = "signatory"
+        else:
+            standing = "none"
+        members.append({"iri": state, "name": lookup.label(state), "budapest": standing,
+                        "un": "signed" if state in un.signatories else "not signed"})  # fmt: skip
+    return sorted(members, key=lambda m: m["name"].casefold())

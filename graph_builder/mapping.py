@@ -8,6 +8,7 @@ statements and claims. Links to other datasets are mapped on their own by ``link
 from __future__ import annotations
 
 from .mapped import Mapped
+from .organisations import map_eu_membership, map_organisation
 from .participation import map_act, map_council_of_europe, map_membership, map_state, map_treaty
 from .provisions import map_texts
 from .sources import Sources
@@ -26,6 +27,10 @@ def map_sources(sources: Sources) -> Mapped:
         map_membership(membership, out)
     for act in sources.acts:
         map_act(act, out)
+    for organisation in sources.organisations:
+        map_organisation(organisation, out)
+    for membership in sources.eu_memberships:
+        map_eu_membership(membership, out)
     if sources.texts is not None:
         titles = {t.code: {"en": t.title_en, **({"fr": t.title_fr} if t.title_fr else {})} for t in sources.treaties}
         map_texts(sources.texts, titles, out)

@@ -15,6 +15,7 @@ import pycountry
 
 from budapest_kg.iris import slug
 
+from .organisations import read_eu_memberships, read_organisations
 from .table import STATUSES, DataError, Problem, Table
 from .texts import Texts, read_texts
 
@@ -97,6 +98,8 @@ class Sources:
     memberships: list[Membership] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
     texts: Texts | None = None
+    organisations: list = field(default_factory=list)  # organisations.Organisation
+    eu_memberships: list = field(default_factory=list)  # organisations.EuMembership
 
 
 def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
@@ -244,6 +247,11 @@ def read_sources(data_dir: Path) -> Sources:
     memberships = read_memberships(data_dir / "coe_membership.csv", known, problems)
     acts = read_acts(data_dir / "acts.csv", known, {t.code for t in treaties}, problems)
     texts = read_texts(data_dir, {t.code for t in treaties}, known, problems)
+    organisations = read_organisations(data_dir / "organisations.csv", problems)
+    eu = read_eu_memberships(data_dir / "eu_membership.csv", known, {o.id for o in organisations}, problems)
     if problems:
         raise DataError(problems)
-    return Sources(treaties=treaties, states=states, memberships=memberships, acts=acts, texts=texts)
+    return Sources(
+        treaties=treaties, states=states, memberships=memberships, acts=acts, texts=texts,
+        organisations=organisations, eu_memberships=eu,
+    )  # fmt: skip

@@ -11,7 +11,8 @@ from tests import expected as ex
 UN = "UNTC XVIII-16"
 BUDAPEST = "ETS 185"
 QUERIES = ["budapest-parties-un-convention", "un-participants-outside-budapest", "regime-overlap",
-           "regime-overlap-by-region", "state-standing"]  # fmt: skip
+           "eu-member-states-positions", "regime-overlap-by-region", "state-standing"]  # fmt: skip
+INSTRUMENTS = (("ets185", "ETS 185"), ("ets189", "ETS 189"), ("cets224", "CETS 224"), ("unConvention", UN))
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +143,27 @@ def test_a_states_standing_in_all_four_instruments_is_one_row(store, iso3):
         consent = next((dates[k] for k in ex.CONSENTS if k in dates), "")
         assert (row[f"{column}Signed"] or "", row[f"{column}Consented"] or "") == (dates.get("signature", ""), consent)
         assert (row[f"{column}InForce"] or "") == dates.get("entry-into-force", "")
+
+
+def test_eu_member_states_positions_under_the_four_instruments(store):
+    members = {r["iso3"] for r in ex.rows("eu_membership.csv")}
+    found = ex.select(store, text("eu-member-states-positions"))
+    assert sorted(r["iso3"] for r in found) == sorted(members)
+    signed = un_acts({"signature"})
+    for row in found:
+        for column, code in (
+            ("ets185", "ETS 185"),
+            ("ets189", "ETS 189"),
+            ("cets224", "CETS 224"),
+            ("unConvention", UN),
+        ):
+            assert row[column] == standing(row["iso3"], code), (row["iso3"], code)
+        assert (row["unSigned"] or "") == signed.get(row["iso3"], {}).get("date", "")
+
+
+def test_eu_memberships_are_not_council_of_europe_memberships(store):
+    """No EU membership carries a start date: the Council of Europe queries that go by dates cannot count it."""
+    query = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX bkg: <https://w3id.org/budapest-kg/ontology#>
+    SELECT ?m WHERE { ?m org:organization <https://w3id.org/budapest-kg/id/organisation/european-union> .
+    { ?m bkg:startDate ?d } UNION { ?m a bkg:CouncilOfEuropeMembership } }"""
+    assert ex.select(store, query) == []

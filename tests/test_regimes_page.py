@@ -140,3 +140,13 @@ def test_a_state_page_shows_its_standing_under_all_four_instruments(client, iso3
 def test_the_page_is_in_the_sites_navigation(client):
     home = client.get("/").get_data(as_text=True)
     assert 'href="/regimes"' in home
+
+
+def test_the_eu_member_states_under_the_two_conventions(page):
+    members = {r["iso3"] for r in ex.rows("eu_membership.csv")}
+    rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", section(page, "eu-members"), re.S)
+    listed = [text(re.search(r"<a [^>]*>(.*?)</a>", r).group(1)) for r in rows]
+    assert sorted(listed) == sorted(names()[m] for m in members)
+    signed = members & ex.signatories(UN)
+    assert f"Of its {len(members)} member States, {len(signed)} signed the UN Convention" in text(page)
+    assert f"{len(members & ex.parties(BUDAPEST))} are Parties to the Budapest Convention" in text(page)
