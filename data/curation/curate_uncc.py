@@ -223,7 +223,7 @@ def fact_rows(facts: dict[str, tuple[str, str]], with_rules: bool) -> list[dict[
     ]  # fmt: skip
     if not with_rules:  # without data/treaty_rules.csv, the rules are facts in prose
         wanted += [
-            ("depositary", "depositary", "verified", "the depositary article was not seen"),
+            ("depositary", "depositary", "verified", "the depositary article of the text was not seen"),
             ("entry_into_force_condition", "entry_into_force_condition_text", "verified",
              "Art. 65(1), text as the UN gives it"),
         ]  # fmt: skip
@@ -231,12 +231,17 @@ def fact_rows(facts: dict[str, tuple[str, str]], with_rules: bool) -> list[dict[
     for fact, key, status, detail in wanted:
         value, source = facts[key]
         value = VALUES.get(fact, value)
+        source = f"{UNTC_XML} ; {source}" if fact == "depositary" else source
         rows.append(dict(treaty=TREATY, fact=fact, value=value, status=status, status_detail=detail, source=source))
     return rows
 
 
 # Values restated without the research's reasoning (its notes are not part of this repository).
-VALUES = {"signatories_at_hanoi": "72 signatories in Hanoi, the European Union among them (the UN's count)"}
+VALUES = {
+    "signatories_at_hanoi": "72 signatories in Hanoi, the European Union among them (the UN's count)",
+    "depositary": "Secretary-General of the United Nations (the UN Treaty Collection keeps the treaty's status among "
+    "the Multilateral Treaties Deposited with the Secretary-General; instruments are deposited with him)",
+}
 
 RULES = [
     dict(rule="depositary", agent="united-nations-secretary-general", status="verified",
