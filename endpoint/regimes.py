@@ -78,6 +78,7 @@ def show_regimes() -> str:
         outside=read_outside(lookup, budapest, un, states),
         organisations=read_organisations(lookup, un),
         eu_members=read_eu_members(lookup, budapest, un),
+        un_facts=read_facts(lookup, un),
         alt=regime_map.alt_text(Counter(groups.values())),
         colours=regime_map.COLOURS,
     )
@@ -202,3 +203,26 @@ def read_eu_members(lookup: Lookup, budapest: Regime, un: Regime) -> list[dict]:
         members.append({"iri": state, "name": lookup.label(state), "budapest": standing,
                         "un": "signed" if state in un.signatories else "not signed"})  # fmt: skip
     return sorted(members, key=lambda m: m["name"].casefold())
+
+
+# The UN Convention's facts shown beside the numbers, in this order (data/treaty_facts.csv names them).
+FACTS = {
+    "adoption": "Adopted",
+    "opening_for_signature_new_york": "Open for signature",
+    "depositary": "Depositary",
+    "entry_into_force_condition": "Entry into force",
+    "open_to": "Open to",
+}
+
+
+def read_facts(lookup: Lookup, treaty: Regime) -> list[dict]:
+    rows = lookup.select(
+        f"SELECT ?kind ?value ?source WHERE {{ <{treaty.iri}> bkg:hasFact ?f . ?f bkg:factKind ?kind ; rdf:value ?value"
+        " OPTIONAL { ?f bkg:sourceNote ?source } }"
+    )
+    found = {r["kind"].value: r for r in rows}
+    return [
+        {"name": name, "value": found[kind]["value"].value, "source": str(found[kind].get("source", ""))}
+        for kind, name in FACTS.items()
+        if kind in found
+    ]

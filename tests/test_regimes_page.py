@@ -150,3 +150,11 @@ def test_the_eu_member_states_under_the_two_conventions(page):
     signed = members & ex.signatories(UN)
     assert f"Of its {len(members)} member States, {len(signed)} signed the UN Convention" in text(page)
     assert f"{len(members & ex.parties(BUDAPEST))} are Parties to the Budapest Convention" in text(page)
+
+
+def test_the_un_conventions_rules_with_their_sources(page):
+    facts = {r["fact"]: r for r in ex.rows("treaty_facts.csv") if r["treaty"] == UN}
+    shown = text(section(page, "un-facts", "</dl>"))
+    for fact in ("depositary", "entry_into_force_condition", "opening_for_signature_new_york"):
+        assert facts[fact]["value"] in shown, fact
+        assert facts[fact]["source"].split(" ")[0] in html.unescape(section(page, "un-facts", "</dl>"))

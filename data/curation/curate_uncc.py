@@ -238,6 +238,8 @@ def fact_rows(facts: dict[str, tuple[str, str]], with_rules: bool) -> list[dict[
 
 # Values restated without the research's reasoning (its notes are not part of this repository).
 VALUES = {
+    "opening_for_signature_new_york": "in Hanoi from 25 to 26 October 2025, then at United Nations Headquarters in "
+    "New York until 31 December 2026",
     "signatories_at_hanoi": "72 signatories in Hanoi, the European Union among them (the UN's count)",
     "depositary": "Secretary-General of the United Nations (the UN Treaty Collection keeps the treaty's status among "
     "the Multilateral Treaties Deposited with the Secretary-General; instruments are deposited with him)",
