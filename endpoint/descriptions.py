@@ -222,7 +222,7 @@ def statistics() -> dict:
 
 
 def rows(engine, sparql: str) -> list[dict[str, str]]:
-    data = json.loads(engine.query(sparql, capped=False).payload)  # the site's own query: no client limits
+    data = json.loads(engine.query(sparql).payload)
     return [{k: v["value"] for k, v in row.items()} for row in data["results"]["bindings"]]
 
 

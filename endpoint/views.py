@@ -6,9 +6,7 @@ imports another page module for its helpers.
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -18,11 +16,9 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from budapest_kg.namespaces import ELI
 
-from .faults import EngineFault
 from .lookup import Lookup, Node, current_lookup
 from .versions import version
 
-log = logging.getLogger(__name__)
 # A group of more than OPEN_GROUP values is shown collapsed, with its count; at most GROUP_LIMIT are listed.
 OPEN_GROUP = 10
 GROUP_LIMIT = 300
@@ -43,27 +39,15 @@ LINK_KINDS = (
 RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf")]
 
 
-def init_app(app: Flask, background: bool = False) -> None:
-    """Register the template helpers and read labels, classes and terms in use before the first visit;
-    `background`: meanwhile the app answers (a serving process: its first query need not wait)."""
+def init_app(app: Flask) -> None:
+    """Register the template helpers and read labels, classes and terms in use before the first visit."""
     app.add_template_filter(render_node, "node")
     app.add_template_filter(render_source, "source")
     app.add_template_global(href, "href")
     app.add_template_global(label, "label")
     app.add_template_global(version, "data_version")
-    if background:
-        threading.Thread(target=preload, args=(app,), name="bkg-preload", daemon=True).start()
-    else:
-        with app.app_context():
-            current_lookup().preload()
-
-
-def preload(app: Flask) -> None:
     with app.app_context():
-        try:
-            current_lookup().preload()
-        except EngineFault:  # the first page that needs the tables asks again, and reports the fault
-            log.warning("could not read the site's tables ahead of the first page", exc_info=True)
+        current_lookup().preload()
 
 
 def render_node(node: Node | None) -> Markup:

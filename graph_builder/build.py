@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -13,15 +14,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from budapest_kg import __version__, namespaces, resources
+from budapest_kg import __version__, iris, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
-from .freshness import Inputs, code_digest
 from .graphs import union
 from .links import make_links
 from .mapping import map_sources
@@ -33,6 +32,43 @@ from .table import DataError
 from .versions import stamp
 
 Report = Callable[[str], None]
+
+
+@dataclass
+class Inputs:
+    """Where a build reads from: by default the tree shipped in the package (BKG_SOURCE_DIR overrides)."""
+
+    data_dir: Path = field(default_factory=lambda: resources.source_tree().data_dir)
+    ontology_dir: Path = field(default_factory=lambda: resources.source_tree().ontology_dir)
+    checks_dir: Path = field(default_factory=lambda: resources.source_tree().checks_dir)
+
+    @classmethod
+    def from_tree(cls, tree: resources.SourceTree) -> Inputs:
+        return cls(tree.data_dir, tree.ontology_dir, tree.checks_dir)
+
+    def files(self) -> list[Path]:
+        return resources.input_files(self.data_dir, self.ontology_dir, self.checks_dir)
+
+    def digest(self) -> str:
+        """A hash of every input file's name and content: same inputs, same hash."""
+        return _digest(self.files())
+
+
+def code_digest() -> str:
+    """A hash of the builder's own code and templates (and the IRI rules it mints with)."""
+    here = Path(__file__).resolve().parent
+    rules = (Path(namespaces.__file__).resolve(), Path(iris.__file__).resolve())
+    files = sorted([*here.rglob("*.py"), *here.rglob("*.html"), *rules])
+    return _digest(files)
+
+
+def _digest(files: list[Path]) -> str:
+    sha = hashlib.sha256()
+    for path in files:
+        sha.update(str(path.name).encode())
+        sha.update(b"\0")
+        sha.update(path.read_bytes())
+    return sha.hexdigest()
 
 
 @dataclass
@@ -143,7 +179,6 @@ def write_build(result: Result, out: Path) -> None:
         nquads = serialise(result.graphs)
         result.manifest = stamp(result.manifest, nquads)
         (staging / resources.GRAPH_FILE).write_text(nquads, encoding="utf-8")
-        write_store(staging / resources.GRAPH_FILE, staging / resources.STORE_DIR)
         (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
         old = None
@@ -158,21 +193,31 @@ def write_build(result: Result, out: Path) -> None:
         raise
 
 
-def write_store(nquads: Path, store_dir: Path) -> None:
-    """The N-Quads as an on-disk pyoxigraph store, compacted for reading and closed before the swap."""
-    store = ox.Store(str(store_dir))
-    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
-    store.optimize()
-    store.flush()
-    del store  # releases RocksDB's lock and files; nothing else holds a reference
-
-
 def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
     """Build the graph from inputs and publish it in out."""
     inputs = inputs or Inputs()
     result = make_graphs(inputs, report)
     start = time.perf_counter()
-    report(f"  write: {out}/{resources.GRAPH_FILE}, {resources.STORE_DIR}/ and {resources.MANIFEST_FILE} ...")
+    report(f"  write: {out}/{resources.GRAPH_FILE} and {resources.MANIFEST_FILE} ...")
     write_build(result, out)
     report(f"  write: done in {time.perf_counter() - start:.2f} s ({result.manifest['triples']} quads)")
     return result
+
+
+def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
+    """Whether out is missing, or was built from other inputs or by other code than the current ones."""
+    inputs = inputs or Inputs()
+    manifest = out / resources.MANIFEST_FILE
+    if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
+        return True
+    try:
+        recorded = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True
+    if not isinstance(recorded, dict):
+        return True
+    return (
+        recorded.get("input_hash") != inputs.digest()
+        or recorded.get("code_hash") != code_digest()
+        or recorded.get("base_iri") != namespaces.BASE
+    )

@@ -14,7 +14,6 @@ reasoned over instead.
 
 from __future__ import annotations
 
-from itertools import chain
 from pathlib import Path
 
 import owlrl
@@ -24,7 +23,6 @@ from rdflib.namespace import OWL, RDF, RDFS
 
 from budapest_kg.namespaces import ID, bind_prefixes
 
-from . import owl_rules
 from .graphs import union
 
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
@@ -81,7 +79,13 @@ def select_for_reasoning(ontology: Graph, data: Graph) -> Graph:
     restriction, sub-class, …); triples with OWL vocabulary as predicate (owl:sameAs,
     owl:differentFrom) are always kept.
     """
-    schema = schema_of(ontology, data)  # with axioms stated in the data, e.g. a sub-property next to its use
+    schema = Graph()
+    for triple in ontology:
+        if is_logical(triple[1]):
+            schema.add(triple)
+    for triple in data:  # axioms stated in the data, e.g. a sub-property declared next to its use
+        if is_data_axiom(triple):
+            schema.add(triple)
     terms = {node for triple in schema for node in (triple[0], triple[2]) if isinstance(node, URIRef)}
     selected = Graph(store=FAST_STORE)
     for triple in schema:
@@ -112,20 +116,10 @@ def is_needed(p, o, terms: set) -> bool:
 def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
     """Return the triples the OWL 2 RL closure adds to ontology + data, without noise.
 
-    By default the rules of owl_rules.py compute it (semi-naive: linear in what they derive; 122 s of
-    owlrl at 100x became a few seconds); a schema those rules do not cover, or a closure that needs
-    equality, goes to owlrl over the focused graph. focused=False runs owlrl as it comes over the
-    whole of ontology + data: the slow reference that both are tested against.
+    focused=False runs owlrl as it comes over the whole of ontology + data: the slow reference
+    that the focused closure is tested against.
     """
     if focused:
-        try:
-            derived = owl_rules.infer(schema_of(ontology, data), chain(ontology, data))
-        except owl_rules.Inconsistent as exc:
-            raise ReasoningError(f"OWL RL reasoning found inconsistencies: {exc}") from exc
-        except owl_rules.Unsupported:
-            derived = None
-        if derived is not None:
-            return keep_useful(derived, ontology, data)
         work = select_for_reasoning(ontology, data)
         expand(work, _WithoutReflexiveSameAs)
         if has_equalities(work):
@@ -134,28 +128,13 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
     else:
         work = union((ontology, data))
         expand(work, owlrl.OWLRL_Semantics)
-    return keep_useful(work, ontology, data)
-
-
-def keep_useful(triples, ontology: Graph, data: Graph) -> Graph:
-    """The inferred triples about the graph's things that neither input states."""
     inferred = Graph()
     bind_prefixes(inferred)
-    for s, p, o in triples:
+    for s, p, o in work:
         if (s, p, o) in data or (s, p, o) in ontology or not is_useful(s, p, o):
             continue
         inferred.add((s, p, o))
     return inferred
-
-
-def schema_of(ontology: Graph, data: Graph) -> Graph:
-    """The axioms: the ontology's logical triples and those the data states about terms."""
-    schema = Graph()
-    for graph, keep in ((ontology, lambda t: is_logical(t[1])), (data, is_data_axiom)):
-        for triple in graph:
-            if keep(triple):
-                schema.add(triple)
-    return schema
 
 
 def expand(work: Graph, semantics: type = owlrl.OWLRL_Semantics) -> None:

@@ -7,8 +7,7 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-from budapest_kg.graph_builder.build import Inputs, build
-from budapest_kg.graph_builder.freshness import is_stale
+from budapest_kg.graph_builder.build import Inputs, build, is_stale
 from budapest_kg.graph_builder.sources import DataError
 
 from .conftest import copy_inputs

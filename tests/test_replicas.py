@@ -17,7 +17,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from budapest_kg.endpoint.reload import Reloadable
 from budapest_kg.graph_builder.build import build
+from flask import Flask
 
 from tests import expected as ex
 
@@ -186,3 +188,25 @@ def test_rolling_update_behind_nginx_drops_no_request_and_mixes_no_builds(build_
               if p != "/health"]  # fmt: skip
     assert set(counts) == {parties, parties - 1}
     assert set(counts[-10:]) == {parties - 1}  # once rolled, only the new build answers
+
+
+def test_a_reload_that_cannot_start_keeps_the_old_build_serving():
+    made = []
+
+    def make_app():
+        if made:
+            raise FileNotFoundError("no build at releases/broken/graph.nq")
+        app = Flask("old")
+        app.add_url_rule("/", "index", lambda: "old build")
+        made.append(app)
+        return app
+
+    server = Reloadable(make_app)
+    assert server.reload() is False
+    assert server.app is made[0]
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": None}  # fmt: skip
+    body = server(environ, lambda status, headers: None)
+    assert b"".join(body) == b"old build"
+    body.close()
+    assert server.running(made[0]) == 0
