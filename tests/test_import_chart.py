@@ -180,7 +180,7 @@ def test_a_state_that_disappeared_is_listed_and_never_removed(tree, capsys):
     html = new_layout(185, "2025-06-01", entries)
     diff = compare(read_chart(html), tree / "data", TREATY)
     assert [(c.kind, c.iso3, c.act, c.new) for c in diff.changes] == [
-        ("missing", "USA", act, "State not on the chart") for act in ("signature", "ratification", "entry-into-force")
+        ("missing", "USA", act, "not listed by the source") for act in ("signature", "ratification", "entry-into-force")
     ]
     before = digest(tree / "data")
     assert run(tree, html, "--write") == 0

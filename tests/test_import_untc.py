@@ -204,7 +204,7 @@ def test_a_participant_the_file_no_longer_shows_is_listed_and_never_removed(tree
     data = status_file([p for p in participants_from() if p.name != "Qatar"])
     diff = compare(read_status(data), tree / "data", TREATY)
     assert [(c.kind, c.iso3, c.act, c.new) for c in diff.changes] == [
-        ("missing", "QAT", "signature", "State not on the chart")
+        ("missing", "QAT", "signature", "not listed by the source")
     ]
     before = digest(tree / "data")
     assert run(tree, data, "--as-of", "2026-03-01", "--url", ADDRESS, "--write") == 0

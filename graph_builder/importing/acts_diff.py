@@ -39,7 +39,7 @@ class Change:
 
     def describe(self, names: dict[str, str]) -> str:
         who = f"{self.iso3} ({names.get(self.iso3, '?')})"
-        where = f"  [chart line {self.chart_line}" + (f", acts.csv:{self.data_line}]" if self.data_line else "]")
+        where = f"  [source line {self.chart_line}" + (f", acts.csv:{self.data_line}]" if self.data_line else "]")
         if self.kind == "new":
             text = f"+ {who} {self.act} {self.new}"
         elif self.kind == "missing":
@@ -51,7 +51,7 @@ class Change:
         else:
             text = f"~ {who} {self.act}: {self.old or '(no date)'} -> {self.new}"
         held = f"  (not applied: {self.held_back})" if self.held_back else ""
-        return text + held + where.replace("[chart line 0, ", "[").replace("  [chart line 0]", "")
+        return text + held + where.replace("[source line 0, ", "[").replace("  [source line 0]", "")
 
 
 @dataclass
@@ -198,7 +198,7 @@ def compare_slot(iso3, slot, shown, data, row, unread, as_of) -> list[Change]:
         return [Change("new", iso3, act, new=date.isoformat(), chart_line=line)]
     held = f"data as of {data.source_as_of} is newer than the chart" if as_of and data.source_as_of > as_of else ""
     if shown is None:
-        why = "not shown on its row" if row else "State not on the chart"
+        why = "not shown on its row" if row else "not listed by the source"
         why = "row unreadable, not compared" if unread else why
         return [Change("missing", iso3, data.act, old=data.date, new=why, chart_line=line, data_line=data.line)]
     act, date = shown
