@@ -1,155 +1,62 @@
-"""Benchmark (not a test): the query catalogue with 4 concurrent clients against three servers.
+"""Benchmark (not a test): budapest-kg against `oxigraph serve-read-only` and rdflib-endpoint, in one run.
 
-    budapest-kg serve --engine oxigraph   (this endpoint, default engine, worker processes)
-    budapest-kg serve --engine rdflib     (this endpoint, rdflib's engine)
-    oxigraph serve-read-only              (the Rust server from the PyPI package `oxigraph`)
+Servers, all over the same build (the union of its named graphs as the default graph):
 
-All three serve the same build/graph.nq with the union of the named graphs as default graph. Each
-catalogue query (queries/**/*.rq) is sent by 4 client threads over keep-alive connections for a
-fixed number of requests or a time budget, whichever ends first; the table gives requests/s and
-median/p95 latency per server, and the ratios. Parameters are bound to their defaults (a State
-parameter without one to FRA); federated queries (SERVICE to the network) are skipped and listed.
+    budapest-kg                `budapest-kg serve`, result cache off (BKG_CACHE_BYTES=0)
+    budapest-kg (cache)        the same with its result cache on (the default)
+    oxigraph serve-read-only   the Rust server of the PyPI package `oxigraph`, on the build's own store
+    rdflib-endpoint            FastAPI + rdflib (PyPI `rdflib-endpoint`), loading build/graph.nq
 
-    python bench/endpoint_bench.py --oxigraph-bin PATH [--requests 200] [--out docs/endpoint-performance.md]
+The peers come from a separate virtual environment (never project dependencies):
+
+    python3 -m venv /tmp/benchvenv
+    /tmp/benchvenv/bin/pip install oxigraph==<pyoxigraph's version> 'rdflib-endpoint[cli]'
+
+Every catalogue query (parameters at their defaults, a State without one as FRA), the checks and a
+few generic queries are sent by 4 client processes, per query to each server in turn (interleaved,
+so that the machine's load moves all of them alike), twice: a new connection per request, then
+keep-alive. Each cell is `--requests` requests or `--budget` seconds, whichever ends first, after
+4 warm-up requests. Results: requests/s, ratios, memory (RSS of each server's process tree) and
+the time from start to the first answer.
+
+    python bench/endpoint_bench.py --peers /tmp/benchvenv [--requests 200] [--budget 4] \\
+        [--write docs/endpoint-performance.md]
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
+import csv
+import datetime as dt
+import math
+import multiprocessing as mp
 import os
+import platform
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
-import urllib.parse
-from dataclasses import dataclass
 from pathlib import Path
+
+from bench_servers import SERVERS, Server, start_all, stop_all, tree_rss
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 4
-
-
-@dataclass
-class Server:
-    name: str
-    port: int
-    path: str
-    process: subprocess.Popen
-
-
-@dataclass
-class Measure:
-    requests: int
-    seconds: float
-    latencies: list[float]
-    errors: int
-
-    @property
-    def rate(self) -> float:
-        return self.requests / self.seconds
-
-    def percentile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(port: int, path: str, seconds: float = 120) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            status, _ = request(http.client.HTTPConnection("127.0.0.1", port, timeout=5), path, "ASK {}")
-            if status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"server on port {port} did not come up")
-
-
-def start_ours(engine: str, build_dir: Path, timeout: float) -> Server:
-    port = free_port()
-    command = [sys.executable, "-m", "graph_builder.cli", "serve", "--engine", engine, "--port", str(port)]
-    command += ["--build-dir", str(build_dir), "--timeout", str(timeout)]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_until_up(port, "/sparql")
-    return Server(f"budapest-kg ({engine})", port, "/sparql", process)
-
-
-def start_oxigraph(binary: str, build_dir: Path) -> Server:
-    """`oxigraph serve` with its in-memory store (like the embedded engine), loaded over HTTP once."""
-    port = free_port()
-    command = [binary, "serve", "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
-    process = subprocess.Popen(command, stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_until_up(port, "/query")
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-    data = (build_dir / "graph.nq").read_bytes()
-    conn.request("POST", "/store", body=data, headers={"Content-Type": "application/n-quads"})
-    response = conn.getresponse()
-    response.read()
-    if response.status >= 300:
-        raise RuntimeError(f"oxigraph serve refused the build: {response.status}")
-    return Server("oxigraph serve", port, "/query", process)
-
-
-def request(conn: http.client.HTTPConnection, path: str, query: str) -> tuple[int, bytes]:
-    body = urllib.parse.urlencode({"query": query})
-    headers = {
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Accept": "application/sparql-results+json, text/turtle;q=0.9",
-    }
-    conn.request("POST", path, body=body, headers=headers)
-    response = conn.getresponse()
-    return response.status, response.read()
-
-
-def measure(server: Server, query: str, total: int, budget: float) -> Measure:
-    """CLIENTS threads share `total` requests; each stops early when `budget` seconds have passed."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    remaining = [total]
-    started = time.perf_counter()
-    deadline = started + budget
-
-    def client():
-        nonlocal errors
-        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
-        while True:
-            with lock:
-                if remaining[0] <= 0 or time.perf_counter() > deadline:
-                    break
-                remaining[0] -= 1
-            t0 = time.perf_counter()
-            status, _ = request(conn, server.path, query)
-            took = time.perf_counter() - t0
-            with lock:
-                latencies.append(took)
-                errors += status != 200
-        conn.close()
-
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return Measure(len(latencies), time.perf_counter() - started, latencies, errors)
+MODES = ("new connection per request", "keep-alive")
+GENERIC = {
+    "generic/ask-empty": "ASK {}",
+    "generic/class-counts": "SELECT ?c (COUNT(?x) AS ?n) WHERE { ?x a ?c } GROUP BY ?c ORDER BY DESC(?n)",
+    "generic/predicate-counts": "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n)",
+    "generic/regex-labels": "SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+    'FILTER(REGEX(STR(?l), "conven", "i")) }',
+    "generic/two-hop-join": "SELECT ?a ?c WHERE { ?a ?p ?b . ?b ?q ?c . ?c a ?t } LIMIT 2000",
+    "generic/property-path": "SELECT ?x ?super WHERE { ?x <http://www.w3.org/2000/01/rdf-schema#subClassOf>+ ?super }",
+    "generic/optional-join": "SELECT ?s ?l ?c WHERE { ?s a ?c "
+    "OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } } LIMIT 2000",
+}
 
 
 def catalogue() -> tuple[dict[str, str], dict[str, str]]:
-    """Every catalogue query with its parameters at their defaults (`state` as FRA), and the checks."""
-    import csv
-
+    """Every catalogue query with its parameters at their defaults (a State as FRA), the checks, the generic ones."""
     from budapest_kg.catalogue import ParameterError, read_catalogue
 
     with open(ROOT / "data" / "states.csv", newline="", encoding="utf-8") as handle:
@@ -166,96 +73,192 @@ def catalogue() -> tuple[dict[str, str], dict[str, str]]:
             skipped[name] = f"parameters: {exc}"
     for path in sorted((ROOT / "queries" / "checks").glob("*.rq")):
         runnable[f"checks/{path.stem}"] = path.read_text(encoding="utf-8")
+    runnable.update(GENERIC)
     return runnable, skipped
 
 
-def stop(server: Server) -> None:
-    os.killpg(server.process.pid, signal.SIGTERM)
+def client_loop(conn) -> None:
+    """A client process: run the measurements it is sent until it gets None."""
+    import urllib.parse
+    from http.client import HTTPConnection
+
+    while (task := conn.recv()) is not None:
+        port, path, query, keep, quota, deadline = task
+        body = urllib.parse.urlencode({"query": query})
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, text/turtle;q=0.9",
+        }
+        if not keep:
+            headers["Connection"] = "close"
+        latencies, errors, open_conn = [], 0, None
+        while len(latencies) < quota and time.time() < deadline:
+            started = time.perf_counter()
+            try:
+                if open_conn is None:
+                    open_conn = HTTPConnection("127.0.0.1", port, timeout=300)
+                open_conn.request("POST", path, body=body, headers=headers)
+                response = open_conn.getresponse()
+                response.read()
+                errors += response.status != 200
+                if not keep or response.getheader("Connection", "").lower() == "close":
+                    open_conn.close()
+                    open_conn = None
+            except OSError:
+                errors += 1
+                open_conn = None
+            latencies.append(time.perf_counter() - started)
+        if open_conn is not None:
+            open_conn.close()
+        conn.send((latencies, errors))
+
+
+class Clients:
+    def __init__(self, count: int):
+        context = mp.get_context("fork")
+        self.pipes, self.processes = [], []
+        for _ in range(count):
+            parent, child = context.Pipe()
+            process = context.Process(target=client_loop, args=(child,), daemon=True)
+            process.start()
+            self.pipes.append(parent)
+            self.processes.append(process)
+
+    def run(self, server: Server, query: str, keep: bool, requests: int, budget: float) -> tuple[float, int, int]:
+        """requests/s, requests done and errors of one cell: the clients share `requests`, within `budget` s."""
+        quota = max(1, requests // len(self.pipes))
+        started = time.perf_counter()
+        deadline = time.time() + budget
+        for pipe in self.pipes:
+            pipe.send((server.port, server.path, query, keep, quota, deadline))
+        results = [pipe.recv() for pipe in self.pipes]
+        elapsed = time.perf_counter() - started
+        done = sum(len(latencies) for latencies, _ in results)
+        return done / elapsed, done, sum(errors for _, errors in results)
+
+    def close(self) -> None:
+        for pipe in self.pipes:
+            pipe.send(None)
+        for process in self.processes:
+            process.join(timeout=5)
+
+
+def measure(servers: list[Server], queries: dict[str, str], args) -> dict:
+    clients = Clients(CLIENTS)
+    rates: dict = {mode: {} for mode in MODES}
+    errors: dict = {}
     try:
-        server.process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.process.pid, signal.SIGKILL)
+        for mode in MODES:
+            keep = mode == "keep-alive"
+            for name, text in queries.items():
+                rates[mode][name] = {}
+                for server in servers:
+                    clients.run(server, text, keep, CLIENTS, args.budget)  # warm-up (and, cache on, filling it)
+                    rate, done, failed = clients.run(server, text, keep, args.requests, args.budget)
+                    rates[mode][name][server.name] = rate
+                    if failed:
+                        errors[(mode, name, server.name)] = f"{failed} of {done}"
+                line = "  ".join(f"{rates[mode][name][s.name]:8.1f}" for s in servers)
+                print(f"{mode[:4]} {name:52} {line}", file=sys.stderr, flush=True)
+    finally:
+        clients.close()
+    return {"rates": rates, "errors": errors}
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
 
 
-def report(results: dict[str, dict[str, Measure]], names: list[str], skipped: dict[str, str], args) -> str:
-    ours, rdf, rust = names
+def report(servers: list[Server], result: dict, skipped: dict[str, str], meta: dict) -> str:
+    ours, cached, rust, rdf = (s.name for s in servers)
     lines = [
-        "| query | server | req/s | median ms | p95 ms | errors |",
-        "| --- | --- | ---: | ---: | ---: | ---: |",
-    ]
-    for query, by_server in results.items():
-        for name in names:
-            m = by_server[name]
-            lines.append(
-                f"| {query} | {name} | {m.rate:.1f} | {ms(m.percentile(0.5))} | {ms(m.percentile(0.95))} | {m.errors} |"
-            )
-    lines += [
-        "",
-        "Ratios (req/s): this endpoint with oxigraph ÷ `oxigraph serve`, and ÷ this endpoint with rdflib.",
+        f"Run {meta['when']}; {meta['machine']}; load average before / after: {meta['load_before']} / "
+        f"{meta['load_after']}. {meta['queries']} queries, {CLIENTS} client processes, up to "
+        f"{meta['requests']} requests or {meta['budget']:g} s per query and server.",
         "",
     ]
-    lines += ["| query | ÷ oxigraph serve | ÷ rdflib engine | rdflib median ms |", "| --- | ---: | ---: | ---: |"]
-    for query, by_server in results.items():
-        lines.append(
-            f"| {query} | {by_server[ours].rate / by_server[rust].rate:.2f} | "
-            f"{by_server[ours].rate / by_server[rdf].rate:.1f} | {ms(by_server[rdf].percentile(0.5))} |"
+    summary = ["| mode | measure | cache off ÷ oxigraph | cache on ÷ oxigraph | cache off ÷ rdflib-endpoint |"]
+    summary.append("| --- | --- | ---: | ---: | ---: |")
+    for mode in MODES:
+        rows = result["rates"][mode]
+        vs_rust = [r[ours] / r[rust] for r in rows.values()]
+        vs_rust_cached = [r[cached] / r[rust] for r in rows.values()]
+        vs_rdf = [r[ours] / r[rdf] for r in rows.values()]
+        means = f"{geomean(vs_rust):.2f} | {geomean(vs_rust_cached):.2f} | {geomean(vs_rdf):.1f}"
+        summary.append(f"| {mode} | geometric mean | {means} |")
+        summary.append(f"| {mode} | lowest | {min(vs_rust):.2f} | {min(vs_rust_cached):.2f} | {min(vs_rdf):.1f} |")
+        summary.append(
+            f"| {mode} | queries below 1.0× (5×) | {sum(v < 1 for v in vs_rust)} | "
+            f"{sum(v < 1 for v in vs_rust_cached)} | {sum(v < 5 for v in vs_rdf)} |"
         )
-    totals = {
-        name: (sum(r[name].requests for r in results.values()), sum(r[name].seconds for r in results.values()))
-        for name in names
-    }
-    rate = {name: requests / seconds for name, (requests, seconds) in totals.items()}
-    lines.append(f"| all queries (requests ÷ time) | {rate[ours] / rate[rust]:.2f} | {rate[ours] / rate[rdf]:.1f} | |")
+    lines += summary
+    for mode in MODES:
+        lines += ["", f"### {mode.capitalize()} (requests/s)", ""]
+        lines.append(
+            f"| query | {ours} | {cached} | {rust} | {rdf} | off ÷ oxigraph | on ÷ oxigraph | off ÷ rdflib-endpoint |"
+        )
+        lines.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        for name, r in result["rates"][mode].items():
+            lines.append(
+                f"| {name} | {r[ours]:.1f} | {r[cached]:.1f} | {r[rust]:.1f} | {r[rdf]:.1f} | "
+                f"{r[ours] / r[rust]:.2f} | {r[cached] / r[rust]:.2f} | {r[ours] / r[rdf]:.1f} |"
+            )
+    lines += ["", "| server | start to first answer, s | RSS of all its processes after the run, MB |"]
+    lines.append("| --- | ---: | ---: |")
+    for server in servers:
+        lines.append(f"| {server.name} | {server.started_in:.2f} | {meta['rss'][server.name] / 1e6:.0f} |")
+    if result["errors"]:
+        lines += ["", "Errors: " + "; ".join(f"{k[2]}, {k[1]} ({k[0]}): {v}" for k, v in result["errors"].items())]
     if skipped:
         lines += ["", "Skipped: " + "; ".join(f"`{q}` ({why})" for q, why in skipped.items()) + "."]
     return "\n".join(lines) + "\n"
 
 
+def write_between_markers(path: Path, table: str, marker: str = "bench") -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    start, end = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    block = f"{start}\n{table}{end}"
+    if start in text and end in text:
+        text = text[: text.index(start)] + block + text[text.index(end) + len(end) :]
+    else:
+        text += "\n" + block + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--oxigraph-bin", default=shutil.which("oxigraph"), help="the `oxigraph` CLI (pip install oxigraph)"
-    )
-    parser.add_argument("--build-dir", default=str(ROOT / "build"))
+    parser.add_argument("--peers", required=True, type=Path, help="a venv with oxigraph and rdflib-endpoint")
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument("--processes", type=int, default=None, help="budapest-kg serving processes (default: cores)")
     parser.add_argument("--requests", type=int, default=200, help="requests per query and server (default 200)")
-    parser.add_argument("--budget", type=float, default=20.0, help="seconds per query and server at most (default 20)")
-    parser.add_argument("--out", help="append the table to this Markdown file")
+    parser.add_argument("--budget", type=float, default=4.0, help="seconds per query and server at most (default 4)")
+    parser.add_argument("--only", default=None, help="a regular expression: run only the queries it matches")
+    parser.add_argument("--write", type=Path, help="replace the table between the bench markers of this Markdown file")
     args = parser.parse_args()
-    if not args.oxigraph_bin:
-        parser.error("no oxigraph binary: pip install oxigraph (into a separate venv) and pass --oxigraph-bin")
-    build_dir = Path(args.build_dir)
     queries, skipped = catalogue()
-    servers: list[Server] = []
+    if args.only:
+        queries = {k: v for k, v in queries.items() if re.search(args.only, k)}
+    load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
+    servers = start_all(SERVERS, args)
     try:
-        servers = [
-            start_ours("oxigraph", build_dir, timeout=120),
-            start_ours("rdflib", build_dir, timeout=120),
-            start_oxigraph(args.oxigraph_bin, build_dir),
-        ]
-        names = [s.name for s in servers]
-        results: dict[str, dict[str, Measure]] = {}
-        for query_name, text in queries.items():
-            results[query_name] = {}
-            for server in servers:
-                measure(server, text, total=CLIENTS, budget=args.budget / 4)  # warm up
-                results[query_name][server.name] = measure(server, text, args.requests, args.budget)
-                m = results[query_name][server.name]
-                print(
-                    f"{query_name:50} {server.name:22} {m.rate:8.1f} req/s  median {ms(m.percentile(0.5))} ms",
-                    file=sys.stderr,
-                )
+        result = measure(servers, queries, args)
+        rss = {server.name: tree_rss(server.process.pid) for server in servers}
     finally:
-        for server in servers:
-            stop(server)
-    table = report(results, names, skipped, args)
+        stop_all(servers)
+    meta = {
+        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, Python {platform.python_version()}",
+        "load_before": load_before,
+        "load_after": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "queries": len(queries),
+        "requests": args.requests,
+        "budget": args.budget,
+        "rss": rss,
+    }
+    table = report(servers, result, skipped, meta)
     print(table)
-    if args.out:
-        with open(args.out, "a", encoding="utf-8") as handle:
-            handle.write(table)
+    if args.write:
+        write_between_markers(args.write, table)
     return 0
 
 

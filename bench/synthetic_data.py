@@ -109,6 +109,6 @@ def add_acts(out_dir: Path, states: list[str], count: int, rng: random.Random) -
                 (rng.choice(kinds), consented),
                 ("entry-into-force", in_force_from(consented)),
             ):
-                rows.append({"treaty": treaty, "iso3": iso3, "act": act, "date": date.isoformat(),
+                rows.append({"treaty": treaty, "party": iso3, "act": act, "date": date.isoformat(),
                              "status": "unverified", "source": SOURCE})  # fmt: skip
     append_rows(out_dir / "acts.csv", columns, rows)

@@ -5,16 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
-import threading
 from pathlib import Path
-
-import waitress
 
 from . import cli_lifecycle, namespaces, publish, resources
 from .catalogue import CatalogueError, ParameterError, UnknownQuery, find_query, read_catalogue
-from .endpoint import create_app
+from .endpoint import check_build, server
 from .endpoint.config import Config, ConfigError
 from .endpoint.engine import open_engine
 from .endpoint.faults import (
@@ -28,12 +24,7 @@ from .endpoint.faults import (
 )
 from .endpoint.manifest import ManifestError
 from .endpoint.negotiation import GRAPH_FORMATS, RESULT_FORMATS
-from .endpoint.reload import Reloadable
-from .graph_builder.build import Inputs, build, is_stale, make_graphs
-from .graph_builder.checks import CheckError
-from .graph_builder.quality import format_quality, measure_quality
-from .graph_builder.reasoning import ReasoningError
-from .graph_builder.sources import DataError
+from .graph_builder.freshness import Inputs, is_stale
 from .namespaces import BKG
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -46,6 +37,9 @@ def say(message: str) -> None:
 
 def report_failure(exc: Exception) -> int:
     """Print every problem a failed build or validation found; return the exit code."""
+    from .graph_builder.checks import CheckError
+    from .graph_builder.sources import DataError
+
     if isinstance(exc, DataError):
         say(f"error: {len(exc.problems)} problem(s) in the input data:")
         for problem in exc.problems:
@@ -64,6 +58,12 @@ def inputs_of(args: argparse.Namespace) -> Inputs:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    # The pipeline (owlrl, pyshacl) is imported only by the commands that run it: `serve` starts without it.
+    from .graph_builder.build import build
+    from .graph_builder.checks import CheckError
+    from .graph_builder.reasoning import ReasoningError
+    from .graph_builder.sources import DataError
+
     out = resources.build_dir(args.build_dir)
     try:
         result = build(out, inputs_of(args), report=say)
@@ -77,6 +77,12 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from .graph_builder.build import make_graphs
+    from .graph_builder.checks import CheckError
+    from .graph_builder.quality import format_quality, measure_quality
+    from .graph_builder.reasoning import ReasoningError
+    from .graph_builder.sources import DataError
+
     try:
         result = make_graphs(inputs_of(args), report=say if args.verbose else lambda _: None)
     except (DataError, CheckError, ReasoningError) as exc:
@@ -102,43 +108,40 @@ def cmd_serve(args: argparse.Namespace) -> int:
     # a switched symlink is served as it is (--no-build), never rebuilt in place.
     if not (args.remote or args.no_build) and not ensure_build(args):
         return EXIT_FAILED
-
-    def make_app():
-        # The folder the build path names now: a later switch of the symlink reaches this process only
-        # through a reload, never half-way (a replaced query worker reloads the same folder).
+    try:
         config = Config.load(
             build_dir=build_dir.resolve(), engine=args.engine, timeout=args.timeout, workers=args.workers,
+            processes=args.processes, threads=args.threads, cache_bytes=args.cache_bytes, max_age=args.max_age,
             remote=args.remote,
         )  # fmt: skip
-        return create_app(config)
-
-    try:
-        server = Reloadable(make_app)
     except ConfigError as exc:
         say(f"error: {exc}")
         return EXIT_USAGE
-    # A broken queries/*.rq, a query worker that could not start or load the build, or a remote store
-    # that cannot be reached or holds nothing of this project, stops the start.
-    except (CatalogueError, EngineFailure, StoreFailure, QueryTimeout, ManifestError, OSError) as exc:
+    # A broken queries/*.rq, a corrupt manifest or a missing graph stops the start here, before any
+    # serving process is made (each then makes the app with its own query workers). A remote store is
+    # asked by each serving process; one that does not answer stops them.
+    try:
+        manifest = check_build(config)
+    except (CatalogueError, ManifestError, OSError, StoreFailure, QueryTimeout, EngineFailure) as exc:
         say(f"error: {exc}")
         return EXIT_FAILED
-    engine = server.app.extensions["bkg_engine"]
     try:
-        listener = waitress.create_server(
-            server, host=args.host, port=args.port, threads=args.threads, ident="budapest-kg"
-        )
+        server.check_listen(args.host, args.port)
     except OSError as exc:  # the port is taken (or the address is not this machine's): one line, no traceback
         say(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; choose another with --port")
-        getattr(engine, "close", lambda: None)()
         return EXIT_USAGE
-    where = f" at {args.remote}" if args.remote else f" from {build_dir.resolve()}"
+    where = f" at {args.remote}" if args.remote else f" from {config.build_dir}"
     root = f"http://{args.host}:{args.port}"
-    say(f"serving {len(engine)} triples with the {engine.name} engine{where}")
-    say(f"  the site:            {root}/")
-    say(f"  the SPARQL endpoint: {root}/sparql")
-    say(f"kill -HUP {os.getpid()} serves the build {build_dir} names then, without dropping a request")
-    signal.signal(signal.SIGHUP, lambda *_: threading.Thread(target=server.reload, name="bkg-reload").start())
-    listener.run()
+
+    def announce() -> None:  # once the address listens
+        say(f"serving {manifest.get('triples', '?')} triples with the {config.engine} engine{where}")
+        say(f"  the site:            {root}/")
+        say(f"  the SPARQL endpoint: {root}/sparql")
+        say(f"  {config.processes} process(es), {config.workers} query worker(s) and {config.threads} thread(s) each")
+        say(f"kill -HUP {os.getpid()} serves the build {build_dir} names then, one process at a time")
+
+    link = None if args.remote else build_dir
+    server.serve(config, args.host, args.port, build_link=link, report=say, announce=announce)
     return EXIT_OK
 
 
@@ -292,10 +295,26 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve the SPARQL endpoint (builds first when needed)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     p.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    p.add_argument("--threads", type=int, default=8, help="worker threads (default: %(default)s)")
+    p.add_argument(
+        "--processes", type=int, default=None,
+        help="serving processes (default: one per core; BKG_PROCESSES)",
+    )  # fmt: skip
+    p.add_argument("--threads", type=int, default=None, help="request threads per process (default 2; BKG_THREADS)")
     p.add_argument("--engine", default=None, help="oxigraph (default) or rdflib")
     p.add_argument("--timeout", type=float, default=None, help="seconds a query may run (default 5; BKG_TIMEOUT)")
-    p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2; BKG_WORKERS)")
+    p.add_argument(
+        "--workers", type=int, default=None,
+        help="query worker processes per serving process, at least --threads; 0: none, no time limit "
+        "(default 2; BKG_WORKERS)",
+    )  # fmt: skip
+    p.add_argument(
+        "--cache-bytes", type=int, default=None,
+        help="bytes of answers each process keeps for repeated queries; 0 turns it off (BKG_CACHE_BYTES)",
+    )  # fmt: skip
+    p.add_argument(
+        "--max-age", type=int, default=None,
+        help="seconds a client may reuse an answer without asking again (Cache-Control; BKG_MAX_AGE)",
+    )  # fmt: skip
     p.add_argument(
         "--no-build", action="store_true",
         help="serve the build folder as it is, never build first (release folders behind a switched symlink)",

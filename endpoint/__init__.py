@@ -6,9 +6,11 @@ from flask import Flask
 
 from budapest_kg import namespaces
 from budapest_kg import resources as build_files
+from budapest_kg.catalogue import read_catalogue
 
 from . import (
     catalogue,
+    conditional,
     exports,
     health,
     home,
@@ -21,6 +23,7 @@ from . import (
     treaty_chart,
     views,
 )
+from .cache import ResultCache
 from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
@@ -32,10 +35,33 @@ BLUEPRINTS = (
 )  # fmt: skip
 
 
-def create_app(config: Config | None = None, engine: Engine | None = None) -> Flask:
+def check_build(config: Config) -> dict:
+    """What create_app checks before it starts any worker, without opening the build's store: the manifest
+    (returned), the catalogue, and the build's graph or, with `remote`, that the store holds the graphs.
+    ManifestError, CatalogueError, FileNotFoundError or an EngineFault (StoreFailure …) names the problem.
+
+    `serve` runs it in the process that forks the serving processes, which must not open the store (its
+    background threads would not survive the fork)."""
+    manifest = read_manifest(config.build_dir / build_files.MANIFEST_FILE)
+    read_catalogue(build_files.source_tree().queries_dir)
+    if config.remote:
+        remote = open_engine(config.engine, config.build_dir, timeout=config.timeout, remote=config.remote)
+        close = getattr(remote, "close", None)
+        if close is not None:
+            close()
+        return manifest
+    graph = config.build_dir / build_files.GRAPH_FILE
+    if not graph.is_file():
+        raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
+    return manifest
+
+
+def create_app(config: Config | None = None, engine: Engine | None = None, serving: bool = False) -> Flask:
     """Application factory: read the build's manifest, load the build once into the engine, register the views.
 
     A corrupt manifest (ManifestError) or a broken catalogue query stops the start before any worker runs.
+    `serving` (a serving process of `serve`): query workers fork from this process, and the site's tables
+    are read in the background, not before the first answer.
     """
     config = config or Config.load()
     app = Flask(__name__)
@@ -54,10 +80,13 @@ def create_app(config: Config | None = None, engine: Engine | None = None) -> Fl
         allowlist=config.allowlist,
         max_result_bytes=config.max_result_bytes,
         service_timeout=config.service_timeout,
+        fork=serving,
         remote=config.remote or None,
     )
+    app.extensions["bkg_results"] = ResultCache(config.cache_bytes)
     register_error_handlers(app)
     for module in BLUEPRINTS:
         app.register_blueprint(module.bp)
-    views.init_app(app)
+    views.init_app(app, background=serving)
+    conditional.init_app(app)
     return app

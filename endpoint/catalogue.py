@@ -16,7 +16,7 @@ from budapest_kg.catalogue import ParameterError, UnknownQuery, find_query
 from .errors import bad_request, not_acceptable, not_found
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, wants_html
 from .query_page import PAGE_PARAMETERS, render_query_page
-from .runner import bind_named, catalogue, respond, run_query
+from .runner import answer_query, bind_named, catalogue
 
 bp = Blueprint("catalogue", __name__)
 RESERVED = ("format",)
@@ -73,4 +73,4 @@ def run_named_query(name: str) -> Response:
         response = Response(page, status=status, mimetype="text/html")
         response.vary.add("Accept")
         return response
-    return respond(run_query(text), override)
+    return answer_query(text, override)

@@ -28,7 +28,8 @@ class Engine(Protocol):
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        """Answer a query. capped=False lifts the result-size limit, for the site's own lookups only."""
+        """Answer a query. capped=False lifts the result-size limit and gives the query a minute instead of
+        the client's time limit: for the site's own lookups only, whose cost the data bounds."""
 
     def graph_names(self) -> list[str]: ...
 
@@ -44,6 +45,7 @@ def open_engine(
     allowlist: Iterable[str] = (),
     max_result_bytes: int | None = None,
     service_timeout: float | None = None,
+    fork: bool = False,
     remote: str | None = None,
 ) -> Engine:
     """The named engine over build_dir: in this process, or (workers > 0) in a pool of worker processes
@@ -63,4 +65,5 @@ def open_engine(
         allowlist=allowlist,
         max_result_bytes=max_result_bytes,
         service_timeout=service_timeout,
+        fork=fork,
     )

@@ -55,7 +55,7 @@ def check_query(sparql: str, held: set[str], allowlist: frozenset[str]) -> None:
 
 
 # IRIs, strings and comments, which may contain the words FROM and SERVICE without them being keywords.
-_INERT = re.compile(
+INERT = re.compile(
     r"""<[^<>"{}|^`\\\x00-\x20]*>"""  # IRIREF
     r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""  # long single-quoted string
     r'''|"""(?:[^"\\]|\\.|"(?!""))*"""'''  # long double-quoted string
@@ -74,7 +74,7 @@ def mentions_dataset_or_service(sparql: str) -> bool:
     """
     if "\\" in sparql:
         return True
-    return _KEYWORD.search(_INERT.sub(" ", sparql)) is not None
+    return _KEYWORD.search(INERT.sub(" ", sparql)) is not None
 
 
 # Words that are keywords only of an Update or of Virtuoso's DEFINE pragma, when they stand alone:
@@ -91,8 +91,8 @@ def code_of(sparql: str, keep_iris: bool = False) -> str:
     """The query's text with its codepoint escapes decoded and its strings and comments (and IRIs) blanked."""
     decoded = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), sparql)
     if keep_iris:
-        return _INERT.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", decoded)
-    return _INERT.sub(" ", decoded)
+        return INERT.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", decoded)
+    return INERT.sub(" ", decoded)
 
 
 def check_forwardable(sparql: str) -> None:

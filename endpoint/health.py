@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("health", __name__)
@@ -18,4 +20,5 @@ def report_health():
         triples=len(engine),
         graphs=engine.graph_names(),
         build=manifest,
+        process=os.getpid(),  # which serving process answered (one of several)
     )

@@ -20,11 +20,12 @@ class TreatySummary:
     parties: set[str] = field(default_factory=set)
     contracting: set[str] = field(default_factory=set)
     signatories: set[str] = field(default_factory=set)
+    only_signed: set[str] = field(default_factory=set)
     last_change: str = ""
 
     @property
     def signatories_only(self) -> int:
-        return len(self.signatories - self.contracting)
+        return len(self.only_signed)
 
     @property
     def contracting_not_party(self) -> int:
@@ -52,9 +53,14 @@ def read_treaty_summaries(lookup: Lookup) -> list[TreatySummary]:
         for row in lookup.select("SELECT ?t ?code WHERE { ?t a bkg:Treaty ; bkg:seriesNumber ?code }")
     }
     links = lookup.select(
-        "SELECT ?s ?p ?t WHERE { VALUES ?p { bkg:isPartyTo bkg:isContractingStateOf bkg:isSignatoryOf } ?s ?p ?t }"
+        "SELECT ?s ?p ?t WHERE { VALUES ?p { bkg:isPartyTo bkg:isContractingPartyOf bkg:isSignatoryOf"
+        " bkg:isSignatoryOnlyOf } ?s ?p ?t }"
     )
-    buckets = {str(lookup.bkg.isPartyTo): "parties", str(lookup.bkg.isContractingStateOf): "contracting"}
+    buckets = {
+        str(lookup.bkg.isPartyTo): "parties",
+        str(lookup.bkg.isContractingPartyOf): "contracting",
+        str(lookup.bkg.isSignatoryOnlyOf): "only_signed",  # on the status date; a succeeded State is not one
+    }
     for row in links:
         summary = treaties.get(row["t"].value)
         if summary is not None:

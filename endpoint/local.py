@@ -7,6 +7,8 @@ anything else the engine raises is left to propagate as the internal fault it is
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +25,8 @@ from .guard import check_dataset, check_query, parse_query, refuse_update
 from .limits import CappedBuffer, cap
 
 ENGINES = ("oxigraph", "rdflib")
+log = logging.getLogger(__name__)
+COPY_DELAY_SECONDS = 1.0
 
 
 class LocalEngine:
@@ -50,15 +54,43 @@ class LocalEngine:
 
 
 class OxigraphEngine(LocalEngine):
-    """pyoxigraph Store in memory; the default graph is the union of the named graphs."""
+    """pyoxigraph over the build: its on-disk store opened read-only (a folder) or N-Quads loaded into memory
+    (a file). The default graph is the union of the named graphs.
+
+    With `copy` (the build's N-Quads) the on-disk store answers at once while a copy is loaded into
+    memory in the background, and answers from then on: measured at 1x, heavy queries ran 2-5 times
+    faster in memory (signature-to-consent 175 ms against 863 ms on disk), while opening the disk
+    store takes milliseconds and parsing the N-Quads a time that grows with the build.
+    """
 
     name = "oxigraph"
 
-    def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
-        self.store = ox.Store()
-        self.store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    def __init__(
+        self, source: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None, copy: Path | None = None
+    ):
+        self.in_memory = threading.Event()
+        if source.is_dir():
+            # Opens in milliseconds, whatever the size; processes opening it share the page cache.
+            self.store = ox.Store.read_only(str(source))
+        else:
+            self.store = load_in_memory(source)
+            self.in_memory.set()
         graphs = [g.value for g in self.store.named_graphs()]
         super().__init__(graphs, len(self.store), allowlist, max_result_bytes)
+        if copy is not None and not self.in_memory.is_set():
+            # A little later: the processes starting together answer their first queries before they copy.
+            copying = threading.Timer(COPY_DELAY_SECONDS, self.move_to_memory, args=(copy,))
+            copying.daemon = True
+            copying.start()
+
+    def move_to_memory(self, nquads: Path) -> None:
+        """Load the copy (pyoxigraph parses without the GIL), then answer from it; queries running keep the disk."""
+        try:
+            self.store = load_in_memory(nquads)
+        except (OSError, SyntaxError):
+            log.exception("could not copy the build into memory; answering from the disk store")
+            return
+        self.in_memory.set()
 
     def query(
         self,
@@ -85,6 +117,12 @@ class OxigraphEngine(LocalEngine):
         except OSError as exc:  # solutions are lazy: a SERVICE call may fail while they are written
             raise RemoteFailure(str(exc)) from exc
         return Answer("boolean" if isinstance(result, ox.QueryBoolean) else "bindings", buffer.getvalue())
+
+
+def load_in_memory(nquads: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    return store
 
 
 def dataset_options(default_graphs: list[str] | None, named_graphs: list[str] | None) -> dict:
@@ -159,14 +197,22 @@ class RdflibEngine(LocalEngine):
 
 
 def open_local(
-    name: str, build_dir: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None
+    name: str,
+    build_dir: Path,
+    allowlist: Iterable[str] = (),
+    max_result_bytes: int | None = None,
+    in_memory: bool = False,
 ) -> OxigraphEngine | RdflibEngine:
-    """Load the build in build_dir into the named engine, in this process."""
+    """Load the build in build_dir into the named engine, in this process; `in_memory`: oxigraph moves its store
+    into memory in the background (a long-lived query worker; not a one-off query or a start-up probe)."""
     graph = build_dir / resources.GRAPH_FILE
     if not graph.is_file():
         raise FileNotFoundError(f"no build at {graph}: run 'budapest-kg build' first")
     if name == "oxigraph":
-        return OxigraphEngine(graph, allowlist, max_result_bytes)
+        store = build_dir / resources.STORE_DIR
+        return OxigraphEngine(
+            store if store.is_dir() else graph, allowlist, max_result_bytes, copy=graph if in_memory else None
+        )
     if name == "rdflib":
         return RdflibEngine(graph, allowlist, max_result_bytes)
     raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

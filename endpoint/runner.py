@@ -15,7 +15,8 @@ from budapest_kg.catalogue import NamedQuery, read_catalogue
 
 from .answer import Answer
 from .base import build_base
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
+from .cache import ResultCache, normalize
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
 
 
 def load_catalogue(app: Flask) -> None:
@@ -27,11 +28,17 @@ def catalogue() -> dict[str, NamedQuery]:
     return current_app.extensions["bkg_catalogue"]
 
 
-def run_query(text: str, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Answer:
+def run_query(
+    text: str,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    base_iri: str | None = None,
+) -> Answer:
     """Ask the engine, with every limit and refusal it applies; its faults are raised as they are."""
     engine = current_app.extensions["bkg_engine"]
     # Relative IRIs in a query resolve against the endpoint itself (the protocol allows this base).
-    return engine.query(text, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=request.base_url)
+    base_iri = base_iri or request.base_url
+    return engine.query(text, default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri)
 
 
 def bind_named(query: NamedQuery, values: dict[str, str]) -> str:
@@ -44,18 +51,51 @@ def known_states() -> frozenset[str]:
     cached = current_app.extensions.get("bkg_state_codes")
     if cached is None:
         codes = f"SELECT DISTINCT ?code WHERE {{ ?state <{build_base().bkg.iso3166Alpha3}> ?code }}"
-        answer = current_app.extensions["bkg_engine"].query(codes)
+        answer = current_app.extensions["bkg_engine"].query(codes, capped=False)
         rows = json.loads(answer.serialize(RESULT_FORMATS[0]))["results"]["bindings"]
         cached = frozenset(row["code"]["value"] for row in rows)
         current_app.extensions["bkg_state_codes"] = cached
     return cached
 
 
+def answer_query(
+    text: str, override: str | None, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None
+) -> Response:
+    """The query's answer in the format the client asked for, from the result cache when it holds it.
+
+    The cache keeps, under the normalized query, the dataset and the base IRI, the kind of answer
+    (which decides the formats on offer) and each format's bytes asked for so far.
+    """
+    cache: ResultCache = current_app.extensions["bkg_results"]
+    base_iri = request.base_url
+    key = (normalize(text), tuple(default_graphs or ()), tuple(named_graphs or ()), base_iri)
+    kind = cache.get(("kind", *key))
+    if kind is not None:
+        fmt = choose(kind, override)
+        body = cache.get((*key, fmt.name))
+        if body is not None:
+            return make_response(body, fmt)
+    answer = run_query(text, default_graphs, named_graphs, base_iri)
+    fmt = choose(answer.kind, override)
+    body = answer.serialize(fmt, build_base().prefixes())
+    cache.put(("kind", *key), answer.kind)
+    cache.put((*key, fmt.name), body)
+    return make_response(body, fmt)
+
+
+def choose(kind: str, override: str | None) -> Format:
+    """The format for a kind of answer: override, then Accept; 406 naming the choices."""
+    return choose_format(GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS, request.accept_mimetypes, override)
+
+
 def respond(answer: Answer, override: str | None) -> Response:
     """The answer in the format the client asked for (override, then Accept)."""
-    formats = GRAPH_FORMATS if answer.kind == "graph" else RESULT_FORMATS
-    fmt = choose_format(formats, request.accept_mimetypes, override)
-    response = Response(answer.serialize(fmt, build_base().prefixes()), mimetype=fmt.media_type)
+    fmt = choose(answer.kind, override)
+    return make_response(answer.serialize(fmt, build_base().prefixes()), fmt)
+
+
+def make_response(body: bytes, fmt: Format) -> Response:
+    response = Response(body, mimetype=fmt.media_type)
     if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/json")):
         response.charset = "utf-8"
     response.vary.add("Accept")

@@ -11,7 +11,7 @@ from .errors import bad_request, forbidden, method_not_allowed, payload_too_larg
 from .faults import UPDATE_REFUSAL
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, wants_html
 from .query_page import render_query_page
-from .runner import respond, run_query
+from .runner import answer_query
 
 bp = Blueprint("sparql", __name__)
 
@@ -49,8 +49,7 @@ def answer_protocol_request() -> Response:
         raise bad_request("missing 'query' parameter")
     if len(queries) > 1:
         raise bad_request(f"{len(queries)} 'query' parameters; send exactly one")
-    answer = run_query(queries[0], params.get("default-graph-uri") or None, params.get("named-graph-uri") or None)
-    return respond(answer, override)
+    return answer_query(queries[0], override, params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
 def for_a_person(params: dict[str, list[str]], override: str | None) -> bool:

@@ -12,13 +12,14 @@ from .views import natural_key, read_external_links, treaty_key
 
 def render_state(lookup: Lookup, iri: str, statements: dict) -> str:
     state = str(lookup.bkg.State)
+    # The generic classes of the ontology and the categories generated for each treaty (…/category/…).
     categories = sorted(
-        (t for t in statements["all_types"] if t.startswith(lookup.bkg) and t != state),
+        (t for t in statements["all_types"] if (t.startswith(lookup.bkg) or "/category/" in t) and t != state),
         key=lambda t: lookup.label(t).casefold(),
     )
     membership = lookup.select(
-        f"SELECT ?m ?start ?end WHERE {{ ?m org:member <{iri}> ; a bkg:CouncilOfEuropeMembership ."
-        " OPTIONAL { ?m bkg:startDate ?start } OPTIONAL { ?m bkg:endDate ?end } }"
+        f"SELECT ?m ?start ?end WHERE {{ ?membership org:member <{iri}> ; a bkg:Membership ; org:memberDuring ?m ."
+        " OPTIONAL { ?m bkg:startDate ?start } OPTIONAL { ?m bkg:endDate ?end } } ORDER BY ?start"
     )
     obligations = str(lookup.bkg.Obligation) in lookup.in_use and lookup.select(
         # Who bears an obligation is inferred (bkg:bearsObligation), so a direct link is enough.
@@ -52,7 +53,8 @@ def read_acts(lookup: Lookup, state: str) -> list[dict]:
     rows = lookup.select(
         f"SELECT ?e ?t ?k ?d ?status WHERE {{ ?e bkg:actor <{state}> ; bkg:treaty ?t ; a ?k FILTER(isIRI(?k))"
         f" OPTIONAL {{ ?e bkg:date ?d }}"
-        f" OPTIONAL {{ GRAPH <{lookup.names.graph.provenance}> {{ ?e bkg:verificationStatus ?status }} }} }}"
+        f" OPTIONAL {{ GRAPH <{lookup.names.graph.provenance}> {{"
+        " ?r bkg:describes ?e ; bkg:verificationStatus ?status } } }"
     )
     events: dict[str, dict] = {}
     kinds: dict[str, set[str]] = defaultdict(set)

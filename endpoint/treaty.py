@@ -107,7 +107,7 @@ def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
     t = f"<{treaty}>"
     by_state: dict[str, PartyRow] = {}
     for row in lookup.select(
-        f"SELECT ?s ?iso ?member WHERE {{ ?s bkg:isContractingStateOf {t} OPTIONAL {{ ?s bkg:iso3166Alpha3 ?iso }}"
+        f"SELECT ?s ?iso ?member WHERE {{ ?s bkg:isContractingPartyOf {t} OPTIONAL {{ ?s bkg:iso3166Alpha3 ?iso }}"
         " OPTIONAL { ?s bkg:isCouncilOfEuropeMember ?member } }"
     ):
         iri = row["s"].value
@@ -117,7 +117,7 @@ def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
         if row["s"].value in by_state:
             by_state[row["s"].value].is_party = True
     read_consents(lookup, t, by_state)
-    for link, attribute in (("boundState", "in_force"), ("signatory", "signed")):
+    for link, attribute in (("boundParty", "in_force"), ("signatory", "signed")):
         for row in lookup.select(f"SELECT ?s ?d WHERE {{ ?e bkg:{link} ?s ; bkg:treaty {t} ; bkg:date ?d }}"):
             party = by_state.get(row["s"].value)
             if party is not None and not getattr(party, attribute):
@@ -130,7 +130,7 @@ def read_consents(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None
     kinds: dict[str, set[str]] = defaultdict(set)
     consent = str(lookup.bkg.ConsentToBeBound)
     for row in lookup.select(
-        f"SELECT ?s ?kind ?d WHERE {{ ?c bkg:consentingState ?s ; bkg:treaty {t} ; a ?kind"
+        f"SELECT ?s ?kind ?d WHERE {{ ?c bkg:consentingParty ?s ; bkg:treaty {t} ; a ?kind"
         " OPTIONAL { ?c bkg:date ?d } }"
     ):
         party = by_state.get(row["s"].value)

@@ -6,7 +6,9 @@ imports another page module for its helpers.
 
 from __future__ import annotations
 
+import logging
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,9 +18,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from budapest_kg.namespaces import ELI
 
+from .faults import EngineFault
 from .lookup import Lookup, Node, current_lookup
 from .versions import version
 
+log = logging.getLogger(__name__)
 # A group of more than OPEN_GROUP values is shown collapsed, with its count; at most GROUP_LIMIT are listed.
 OPEN_GROUP = 10
 GROUP_LIMIT = 300
@@ -39,15 +43,27 @@ LINK_KINDS = (
 RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf")]
 
 
-def init_app(app: Flask) -> None:
-    """Register the template helpers and read labels, classes and terms in use before the first visit."""
+def init_app(app: Flask, background: bool = False) -> None:
+    """Register the template helpers and read labels, classes and terms in use before the first visit;
+    `background`: meanwhile the app answers (a serving process: its first query need not wait)."""
     app.add_template_filter(render_node, "node")
     app.add_template_filter(render_source, "source")
     app.add_template_global(href, "href")
     app.add_template_global(label, "label")
     app.add_template_global(version, "data_version")
+    if background:
+        threading.Thread(target=preload, args=(app,), name="bkg-preload", daemon=True).start()
+    else:
+        with app.app_context():
+            current_lookup().preload()
+
+
+def preload(app: Flask) -> None:
     with app.app_context():
-        current_lookup().preload()
+        try:
+            current_lookup().preload()
+        except EngineFault:  # the first page that needs the tables asks again, and reports the fault
+            log.warning("could not read the site's tables ahead of the first page", exc_info=True)
 
 
 def render_node(node: Node | None) -> Markup:
@@ -107,6 +123,12 @@ def read_statements(lookup: Lookup, iri: str) -> dict:
         elif statement not in seen and not is_noise(iri, row["p"].value, row["o"]):
             seen.add(statement)
             outgoing.append(statement)
+    # Where the facts about a thing come from is stated about its record (bkg:describes), not the thing.
+    for row in lookup.select(
+        f"SELECT ?p ?o WHERE {{ GRAPH <{provenance_graph}> {{ ?record bkg:describes <{iri}> ; ?p ?o }}"
+        f" FILTER(?p NOT IN (bkg:describes, rdf:type)) }}"
+    ):
+        provenance.append((row["p"], row["o"]))
     outgoing.sort(key=lambda po: (lookup.label(po[0].value).casefold(), label_of(lookup, po[1]).casefold()))
     types = {o.value for p, o in outgoing if p.value == TYPE and o.is_iri}
     definition = [o for p, o in outgoing if p.value.endswith(("#definition", "/description", "#comment"))]

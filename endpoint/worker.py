@@ -8,8 +8,11 @@ others keep answering.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import queue
 import signal
@@ -26,16 +29,22 @@ from .local import open_local
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+# The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
+# this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
+# table of terms in use that every page reads, and a page must not fail for that.
+LOOKUP_SECONDS = 60.0
 
 
 @dataclass(eq=False)
 class Worker:
     process: multiprocessing.Process
     conn: Connection
+    ready: bool = False  # loaded the build and said so
 
 
 class WorkerPool:
-    """The Engine interface over `size` worker processes; a query gets `timeout` seconds, waiting included."""
+    """The Engine interface over `size` worker processes; a client's query gets `timeout` seconds, waiting included."""
 
     def __init__(
         self,
@@ -47,13 +56,17 @@ class WorkerPool:
         allowlist=(),
         max_result_bytes: int | None = None,
         service_timeout: float | None = None,
+        fork: bool = False,
     ):
         self.name = name
+        self._fork = fork
         self.size = size
         self.timeout = timeout
-        # forkserver: children fork from a clean, single-threaded process, never from the threaded server.
-        self._context = multiprocessing.get_context("forkserver")
-        self._context.set_forkserver_preload([__name__])
+        # With `fork` (a serving process making its app), the first workers fork from this process while
+        # it is single-threaded: milliseconds, everything imported already. Otherwise, and for every
+        # replacement (from a threaded server), from the forkserver, a clean single-threaded process.
+        self._forkserver = multiprocessing.get_context("forkserver")
+        self._forkserver.set_forkserver_preload([__name__])
         self._settings = (name, str(build_dir), sorted(allowlist), max_result_bytes, service_timeout)
         self._idle: queue.SimpleQueue[Worker] = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -63,6 +76,8 @@ class WorkerPool:
         for worker in started:
             self._graphs, self._size = self._await_ready(worker)
             self._idle.put(worker)
+        # Start the forkserver now, so that a replacement (after a runaway) is ready in a fork's time.
+        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="bkg-forkserver", daemon=True).start()
 
     def graph_names(self) -> list[str]:
         return list(self._graphs)
@@ -71,9 +86,9 @@ class WorkerPool:
         return self._size
 
     def pids(self) -> list[int]:
-        """The process ids of the live workers (for tests and /health)."""
+        """The process ids of the workers ready to answer (for tests and /health)."""
         with self._lock:
-            return sorted(w.process.pid for w in self._workers if w.process.pid is not None)
+            return sorted(w.process.pid for w in self._workers if w.ready and w.process.pid is not None)
 
     def query(
         self,
@@ -83,19 +98,18 @@ class WorkerPool:
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        deadline = None if self.timeout is None else time.monotonic() + self.timeout
+        limit = self.timeout if capped or self.timeout is None else max(self.timeout, LOOKUP_SECONDS)
+        deadline = None if limit is None else time.monotonic() + limit
         try:
-            worker = self._idle.get(timeout=self.timeout)
+            worker = self._idle.get(timeout=limit)
         except queue.Empty:
-            raise EngineBusy(f"all {self.size} query workers stayed busy for {self.timeout:g} s; try again") from None
+            raise EngineBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again") from None
         try:
             worker.conn.send((sparql, default_graphs, named_graphs, base_iri, capped))
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             if not worker.conn.poll(remaining):
                 self._retire(worker)
-                raise QueryTimeout(
-                    f"the query ran longer than this endpoint's limit of {self.timeout:g} s and was stopped"
-                )
+                raise QueryTimeout(f"the query ran longer than this endpoint's limit of {limit:g} s and was stopped")
             status, body = worker.conn.recv()
         except (EOFError, OSError) as exc:
             self._retire(worker)
@@ -114,8 +128,10 @@ class WorkerPool:
             stop(worker)
 
     def _start(self) -> Worker:
-        parent, child = self._context.Pipe()
-        process = self._context.Process(target=serve, args=(child, *self._settings), daemon=True)
+        direct = self._fork and single_threaded()
+        context = multiprocessing.get_context("fork") if direct else self._forkserver
+        parent, child = context.Pipe()
+        process = context.Process(target=serve, args=(child, *self._settings), daemon=True)
         process.start()
         child.close()
         worker = Worker(process, parent)
@@ -135,6 +151,7 @@ class WorkerPool:
         if status != "ready":
             stop(worker)
             raise body
+        worker.ready = True
         return body
 
     def _retire(self, worker: Worker) -> None:
@@ -155,6 +172,23 @@ class WorkerPool:
         self._idle.put(worker)
 
 
+def single_threaded() -> bool:
+    """Whether this process runs one thread only (Python's and any other, e.g. an HTTP server's in Rust)."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc: never fork directly
+        return False
+
+
+def die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies, so that no worker outlives its server."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the pipe's EOF still stops the worker
+        pass
+
+
 def stop(worker: Worker) -> None:
     worker.process.kill()
     worker.process.join(timeout=5)
@@ -164,11 +198,19 @@ def stop(worker: Worker) -> None:
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout) -> None:
     """A worker's life: load the build, say ready, then answer queries until the pipe closes."""
     # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
+    # A worker forked from a serving process inherits the HTTP server's handlers: SIGTERM (how the pool
+    # and multiprocessing stop a worker) must kill it, and a reload signal is none of its business.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    die_with_parent()
+    # Everything inherited from the parent (its whole heap, when forked from it) stays out of the
+    # garbage collector's passes: without this rdflib's engine ran 2-3 times slower in a forked worker.
+    gc.freeze()
     if service_timeout:
         socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
     try:
-        local = open_local(name, Path(build_dir), allowlist, max_result_bytes)
+        local = open_local(name, Path(build_dir), allowlist, max_result_bytes, in_memory=True)
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
         conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -14,13 +13,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
-from budapest_kg import __version__, iris, namespaces, resources
+from budapest_kg import __version__, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
+from .derivation import Mismatch, derive
+from .derived import derived_triples
+from .freshness import Inputs, code_digest
 from .graphs import union
 from .links import make_links
 from .mapping import map_sources
@@ -28,47 +31,11 @@ from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
 from .reasoning import apply_rules, owl_closure
 from .sources import Sources, read_sources
+from .statistics import count_statistics
 from .table import DataError
 from .versions import stamp
 
 Report = Callable[[str], None]
-
-
-@dataclass
-class Inputs:
-    """Where a build reads from: by default the tree shipped in the package (BKG_SOURCE_DIR overrides)."""
-
-    data_dir: Path = field(default_factory=lambda: resources.source_tree().data_dir)
-    ontology_dir: Path = field(default_factory=lambda: resources.source_tree().ontology_dir)
-    checks_dir: Path = field(default_factory=lambda: resources.source_tree().checks_dir)
-
-    @classmethod
-    def from_tree(cls, tree: resources.SourceTree) -> Inputs:
-        return cls(tree.data_dir, tree.ontology_dir, tree.checks_dir)
-
-    def files(self) -> list[Path]:
-        return resources.input_files(self.data_dir, self.ontology_dir, self.checks_dir)
-
-    def digest(self) -> str:
-        """A hash of every input file's name and content: same inputs, same hash."""
-        return _digest(self.files())
-
-
-def code_digest() -> str:
-    """A hash of the builder's own code and templates (and the IRI rules it mints with)."""
-    here = Path(__file__).resolve().parent
-    rules = (Path(namespaces.__file__).resolve(), Path(iris.__file__).resolve())
-    files = sorted([*here.rglob("*.py"), *here.rglob("*.html"), *rules])
-    return _digest(files)
-
-
-def _digest(files: list[Path]) -> str:
-    sha = hashlib.sha256()
-    for path in files:
-        sha.update(str(path.name).encode())
-        sha.update(b"\0")
-        sha.update(path.read_bytes())
-    return sha.hexdigest()
 
 
 @dataclass
@@ -77,6 +44,7 @@ class Result:
 
     graphs: dict[URIRef, Graph]
     manifest: dict = field(default_factory=dict)
+    mismatches: list[Mismatch] = field(default_factory=list)
 
 
 class _Timer:
@@ -119,8 +87,16 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
     with timer.step("map", "records to triples"):
         mapped = map_sources(sources)
         links = make_links(inputs.data_dir, {s.iso3 for s in sources.states}, {t.slug for t in sources.treaties})
+    with timer.step("derive", f"dates, periods and statuses by the treaties' rules, as of {inputs.status_date}"):
+        derivation = derive(sources, inputs.status_date)
+        derived = derived_triples(derivation)
+        for mismatch in derivation.mismatches:
+            report(f" derive: mismatch: {inputs.data_dir / mismatch.table}:{mismatch.line}: {mismatch.message}")
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
-        inferred = owl_closure(ontology, mapped.data)
+        inferred = owl_closure(ontology, union((mapped.data, derived)))
+        for triple in derived:
+            if triple not in mapped.data:
+                inferred.add(triple)
     with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
         for triple in apply_rules(inputs.ontology_dir / "rules", ontology, mapped.data, inferred):
             inferred.add(triple)
@@ -139,11 +115,14 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         "input_hash": inputs.digest(),
         "code_hash": code_digest(),
         "base_iri": namespaces.BASE,
+        "status_date": inputs.status_date.isoformat(),
         "graphs": {str(iri): len(graph) for iri, graph in graphs.items()},
         "triples": sum(len(graph) for graph in graphs.values()),
         "seconds": timer.steps,
+        "mismatches": [str(m) for m in derivation.mismatches],
+        "statistics": count_statistics(graphs),
     }
-    return Result(graphs=graphs, manifest=manifest)
+    return Result(graphs=graphs, manifest=manifest, mismatches=derivation.mismatches)
 
 
 def serialise(graphs: dict[URIRef, Graph]) -> str:
@@ -179,6 +158,7 @@ def write_build(result: Result, out: Path) -> None:
         nquads = serialise(result.graphs)
         result.manifest = stamp(result.manifest, nquads)
         (staging / resources.GRAPH_FILE).write_text(nquads, encoding="utf-8")
+        write_store(staging / resources.GRAPH_FILE, staging / resources.STORE_DIR)
         (staging / resources.MANIFEST_FILE).write_text(json.dumps(result.manifest, indent=2) + "\n", encoding="utf-8")
         write_docs(result.graphs[ONTOLOGY_GRAPH], staging)
         old = None
@@ -193,31 +173,21 @@ def write_build(result: Result, out: Path) -> None:
         raise
 
 
+def write_store(nquads: Path, store_dir: Path) -> None:
+    """The N-Quads as an on-disk pyoxigraph store, compacted for reading and closed before the swap."""
+    store = ox.Store(str(store_dir))
+    store.bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    store.flush()
+    del store  # releases RocksDB's lock and files; nothing else holds a reference
+
+
 def build(out: Path, inputs: Inputs | None = None, report: Report = lambda _: None) -> Result:
     """Build the graph from inputs and publish it in out."""
     inputs = inputs or Inputs()
     result = make_graphs(inputs, report)
     start = time.perf_counter()
-    report(f"  write: {out}/{resources.GRAPH_FILE} and {resources.MANIFEST_FILE} ...")
+    report(f"  write: {out}/{resources.GRAPH_FILE}, {resources.STORE_DIR}/ and {resources.MANIFEST_FILE} ...")
     write_build(result, out)
     report(f"  write: done in {time.perf_counter() - start:.2f} s ({result.manifest['triples']} quads)")
     return result
-
-
-def is_stale(out: Path, inputs: Inputs | None = None) -> bool:
-    """Whether out is missing, or was built from other inputs or by other code than the current ones."""
-    inputs = inputs or Inputs()
-    manifest = out / resources.MANIFEST_FILE
-    if not (out / resources.GRAPH_FILE).is_file() or not manifest.is_file():
-        return True
-    try:
-        recorded = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return True
-    if not isinstance(recorded, dict):
-        return True
-    return (
-        recorded.get("input_hash") != inputs.digest()
-        or recorded.get("code_hash") != code_digest()
-        or recorded.get("base_iri") != namespaces.BASE
-    )

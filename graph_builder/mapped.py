@@ -1,7 +1,9 @@
-"""What the mappers write into, and the helpers every mapper uses: typed date literals and provenance.
+"""What the mappers write into, and the helpers every mapper uses: typed date literals, dates known
+within bounds, and provenance.
 
 Facts go into the data graph; where each fact came from and how sure we are of it go into the
-provenance graph, about the same nodes.
+provenance graph, about the record that states them ({thing}/record), not about the thing: a treaty
+is not "derived from" the web page that describes it.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
+from budapest_kg.iris import record_iri
 from budapest_kg.namespaces import BKG, bind_prefixes
+
+from .timing import Window
 
 STATUS = {"verified": BKG.Verified, "unverified": BKG.Unverified, "derived": BKG.Derived}
 URL = re.compile(r"https?://[^\s;,()'\"<>{}|\\^`\[\]]+")
@@ -36,13 +41,41 @@ def date_literal(value: dt.date) -> Literal:
 
 
 def record_provenance(node: URIRef, status: str, source: str, out: Mapped, as_of: str = "", note: str = "") -> None:
-    """State where a fact came from, when the source was seen and how sure we are of it."""
+    """State, in the record about node, where its facts came from, as of when and how sure we are of them."""
     prov = out.provenance
-    prov.add((node, BKG.verificationStatus, STATUS[status]))
-    prov.add((node, BKG.sourceNote, Literal(source)))
+    record = record_iri(node)
+    prov.add((record, RDF.type, BKG.Record))
+    prov.add((record, BKG.describes, node))
+    prov.add((record, BKG.verificationStatus, STATUS[status]))
+    prov.add((record, BKG.sourceNote, Literal(source)))
     for url in sorted(set(URL.findall(source))):
-        prov.add((node, PROV.wasDerivedFrom, URIRef(url.rstrip(".,"))))
+        prov.add((record, PROV.wasDerivedFrom, URIRef(url.rstrip(".,"))))
     if as_of:
-        prov.add((node, BKG.sourceAsOf, Literal(as_of)))
+        prov.add((record, BKG.sourceAsOf, Literal(as_of)))
     if note:
-        prov.add((node, BKG.editorialNote, Literal(note)))
+        prov.add((record, BKG.editorialNote, Literal(note)))
+
+
+# The properties that state a dated aspect of a resource: the day (when known), and its bounds.
+DATE = (BKG.date, BKG.earliestDate, BKG.latestDate)
+EFFECT = (BKG.effectiveDate, BKG.effectiveEarliest, BKG.effectiveLatest)
+START = (BKG.startDate, BKG.startEarliest, BKG.startLatest)
+END = (BKG.endDate, BKG.endEarliest, BKG.endLatest)
+SIGNED = (BKG.signedOn, BKG.signedEarliest, BKG.signedLatest)
+
+
+def add_window(graph: Graph, node: URIRef, window: Window, properties: tuple = DATE, precision: bool = False) -> None:
+    """State what is known of a day: the day itself when known, and always the bounds that are known.
+
+    precision adds bkg:datePrecision (day, month or bounds) when anything is known.
+    """
+    day, earliest, latest = properties
+    if window.exact:
+        graph.add((node, day, date_literal(window.exact)))
+    if window.earliest:
+        graph.add((node, earliest, date_literal(window.earliest)))
+    if window.latest:
+        graph.add((node, latest, date_literal(window.latest)))
+    if precision and (window.earliest or window.latest):
+        kind = BKG.DayKnown if window.exact else BKG.MonthKnown if window.is_month else BKG.BoundsKnown
+        graph.add((node, BKG.datePrecision, kind))

@@ -1,11 +1,13 @@
-"""The European Union and its member States: read organisations.csv and eu_membership.csv, map them.
+"""The European Union's member States: read eu_membership.csv, map them.
 
 The EU takes part in the UN Convention against Cybercrime as a regional economic integration
-organisation, so the cross-regime questions ask where its member States stand. Its memberships are
-W3C ORG memberships of the EU (``org:Membership`` with ``org:organization``), never Council of Europe
-memberships: they carry no ``bkg:startDate`` (the sourced list of members gives no dates), so nothing
-that asks about Council of Europe membership by its dates can mistake them for one.
-Problems are collected with file:line like the other tables; pure mapping, no I/O in the mapper.
+organisation (an international organisation of organisations.csv, read with the others by ``sources``),
+so the cross-regime questions ask where its member States stand. Its memberships are W3C ORG
+memberships of the EU (``org:Membership`` with ``org:organization``), never Council of Europe
+memberships, and carry no period (the sourced list of members gives no dates): rule
+``10_memberships`` derives ``bkg:isMemberOf`` only from dated periods, so nothing asking about a
+membership on a day can mistake them for one. Problems are collected with file:line like the other
+tables; pure mapping, no I/O in the mapper.
 """
 
 from __future__ import annotations
@@ -13,26 +15,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Literal
 from rdflib.namespace import RDF, RDFS
 
-from budapest_kg.iris import state_iri
-from budapest_kg.namespaces import BKG, ID, ORG
+from budapest_kg.iris import organisation_iri, state_iri
+from budapest_kg.namespaces import ID, ORG
 
 from .mapped import Mapped, record_provenance
 from .table import STATUSES, Problem, Table
 
 EU = "european-union"
-
-
-@dataclass(frozen=True)
-class Organisation:
-    id: str
-    kind: str
-    name_en: str
-    name_fr: str
-    status: str
-    source: str
 
 
 @dataclass(frozen=True)
@@ -42,32 +34,6 @@ class EuMembership:
     source: str
     note: str
     line: int
-
-
-def organisation_node(ident: str) -> URIRef:
-    return ID[f"organisation/{ident}"]
-
-
-def read_organisations(path: Path, problems: list[Problem]) -> list[Organisation]:
-    """The international organisations of organisations.csv (organs and posts are left to the treaty rules)."""
-    if not path.is_file():
-        return []
-    table = Table(path, ("id", "kind", "name_en", "name_fr", "status", "source"), problems)
-    found = []
-    for line, row in table.rows():
-        if row["kind"] != "international-organisation":
-            continue
-        found.append(
-            Organisation(
-                id=table.required(line, row, "id"),
-                kind=row["kind"],
-                name_en=table.required(line, row, "name_en"),
-                name_fr=row["name_fr"],
-                status=table.choice(line, row, "status", STATUSES),
-                source=table.required(line, row, "source"),
-            )
-        )
-    return found
 
 
 def read_eu_memberships(path: Path, known: set[str], organisations: set[str], problems: list[Problem]) -> list:
@@ -89,20 +55,11 @@ def read_eu_memberships(path: Path, known: set[str], organisations: set[str], pr
     return found
 
 
-def map_organisation(organisation: Organisation, out: Mapped) -> None:
-    node = organisation_node(organisation.id)
-    out.data.add((node, RDF.type, BKG.InternationalOrganisation))
-    out.data.add((node, RDFS.label, Literal(organisation.name_en, lang="en")))
-    if organisation.name_fr:
-        out.data.add((node, RDFS.label, Literal(organisation.name_fr, lang="fr")))
-    record_provenance(node, organisation.status, organisation.source, out)
-
-
 def map_eu_membership(membership: EuMembership, out: Mapped) -> None:
     node = ID[f"membership/{EU}/{membership.iso3}"]
     g = out.data
     g.add((node, RDF.type, ORG.Membership))
     g.add((node, ORG.member, state_iri(membership.iso3)))
-    g.add((node, ORG.organization, organisation_node(EU)))
+    g.add((node, ORG.organization, organisation_iri(EU)))
     g.add((node, RDFS.label, Literal(f"European Union membership of {membership.iso3}", lang="en")))
     record_provenance(node, membership.status, membership.source, out, note=membership.note)

@@ -1,7 +1,10 @@
-"""Map the treaties, the States, their Council of Europe memberships and their acts to triples.
+"""Map the States, the international organisations, their memberships and their acts to triples.
 
-Acts are n-ary events (signature, consent, entry into force, …), each with its own State link, so
-that the ontology's property chains can tell a signatory from a Party. Pure functions, no I/O.
+Acts are n-ary events (signature, consent, entry into force, …), each with its own party link, so
+that the ontology's property chains can tell a signatory from a Party; every act belongs to the
+participation of its party in its treaty (one node per party and treaty). What the treaties' rules
+derive from the acts (bounds on dates, effective dates, periods, statuses) is added by ``derived``.
+Pure functions, no I/O.
 """
 
 from __future__ import annotations
@@ -10,82 +13,54 @@ import functools
 import gettext
 
 import pycountry
-from rdflib import Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib import Literal, URIRef
+from rdflib.namespace import PROV, RDF, RDFS
 
-from budapest_kg.iris import event_iri, membership_iri, state_iri, treaty_iri
-from budapest_kg.namespaces import BKG, ELI, ID, ORG
+from budapest_kg.iris import (
+    act_iri,
+    membership_iri,
+    membership_period_iri,
+    organisation_iri,
+    participation_iri,
+    party_iri,
+    record_iri,
+    state_iri,
+    treaty_iri,
+)
+from budapest_kg.namespaces import BKG, ORG
 
-from .mapped import Mapped, date_literal, record_provenance
-from .sources import Act, Membership, State, Treaty
+from .acts import Act
+from .mapped import END, START, Mapped, add_window, date_literal, record_provenance
+from .sources import Membership, Organisation, State
+from .timing import Window
 
 ACT_CLASS = {
     "signature": BKG.Signature,
+    "definitive-signature": BKG.DefinitiveSignature,
     "ratification": BKG.Ratification,
     "acceptance": BKG.Acceptance,
     "approval": BKG.Approval,
     "accession": BKG.Accession,
+    "succession": BKG.Succession,
     "consent": BKG.ConsentToBeBound,
-    "entry-into-force": BKG.EntryIntoForceForState,
+    "entry-into-force": BKG.EntryIntoForceForParty,
     "denunciation": BKG.Denunciation,
     "invitation-to-accede": BKG.InvitationToAccede,
 }
 ACT_LINK = {
     "signature": BKG.signatory,
-    "consent": BKG.consentingState,  # every kind of consent (Act.group)
-    "entry-into-force": BKG.boundState,
-    "denunciation": BKG.denouncingState,
+    "consent": BKG.consentingParty,  # every kind of consent (Act.group)
+    "succession": BKG.successor,
+    "entry-into-force": BKG.boundParty,
+    "denunciation": BKG.denouncingParty,
     "invitation-to-accede": BKG.invitedState,
 }
-COUNCIL_OF_EUROPE = ID["organisation/council-of-europe"]
-
-
-def map_council_of_europe(out: Mapped) -> None:
-    """The organisation whose members the memberships are."""
-    out.data.add((COUNCIL_OF_EUROPE, RDF.type, BKG.InternationalOrganisation))
-    out.data.add((COUNCIL_OF_EUROPE, RDFS.label, Literal("Council of Europe", lang="en")))
-    out.data.add((COUNCIL_OF_EUROPE, RDFS.label, Literal("Conseil de l'Europe", lang="fr")))
-    record_provenance(COUNCIL_OF_EUROPE, "verified", "https://www.coe.int/", out)
-
-
-def map_treaty(treaty: Treaty, out: Mapped) -> None:
-    g = out.data
-    node = treaty_iri(treaty.code)
-    g.add((node, RDF.type, BKG.Treaty))
-    g.add((node, RDFS.label, Literal(treaty.short_title, lang="en")))
-    g.add((node, SKOS.altLabel, Literal(treaty.code)))
-    g.add((node, BKG.seriesNumber, Literal(treaty.code)))
-    g.add((node, ELI.title, Literal(treaty.title_en, lang="en")))
-    g.add((node, DCTERMS.title, Literal(treaty.title_en, lang="en")))
-    if treaty.title_fr:
-        g.add((node, ELI.title, Literal(treaty.title_fr, lang="fr")))
-        g.add((node, DCTERMS.title, Literal(treaty.title_fr, lang="fr")))
-    if treaty.opened:
-        g.add((node, ELI.date_document, date_literal(treaty.opened)))
-    if treaty.supplements:
-        # Both protocols are open only to Parties to what they supplement (ETS 189 Arts. 9, 11; CETS 224).
-        g.add((node, BKG.supplements, treaty_iri(treaty.supplements)))
-        g.add((node, BKG.openOnlyToPartiesOf, treaty_iri(treaty.supplements)))
-    in_force = ELI["InForce-inForce"] if treaty.entry_into_force else ELI["InForce-notInForce"]
-    g.add((node, ELI.in_force, in_force))
-    record_provenance(node, treaty.status, treaty.source, out)
-    for cls, slug, date, place in (
-        (BKG.Adoption, "adoption", treaty.adopted, ""),
-        (BKG.OpeningForSignature, "opening-for-signature", treaty.opened, treaty.opened_place),
-        (BKG.EntryIntoForce, "entry-into-force", treaty.entry_into_force, ""),
-    ):
-        if date is None:
-            continue
-        event = event_iri(treaty.code, slug)
-        g.add((event, RDF.type, cls))
-        g.add((event, BKG.treaty, node))
-        g.add((event, BKG.date, date_literal(date)))
-        g.add((event, RDFS.label, Literal(f"{treaty.code}: {slug.replace('-', ' ')}", lang="en")))
-        if place:
-            g.add((event, BKG.place, Literal(place)))
-        if cls == BKG.EntryIntoForce:
-            g.add((node, ELI.first_date_entry_in_force, date_literal(date)))
-        record_provenance(event, treaty.status, treaty.source, out)
+ORGANISATION_CLASS = {
+    "international-organisation": (BKG.InternationalOrganisation,),
+    "organ": (BKG.Organisation, ORG.OrganizationalUnit),
+    "post": (ORG.Post,),
+}
+COUNCIL_OF_EUROPE = organisation_iri("council-of-europe")
 
 
 def map_state(state: State, out: Mapped) -> None:
@@ -98,7 +73,8 @@ def map_state(state: State, out: Mapped) -> None:
     french = french_name(state.iso3)
     if french:
         g.add((node, RDFS.label, Literal(french, lang="fr")))
-    source = "ISO 3166-1 codes (via the pycountry package); English short name as curated in data/states.csv"
+    part = "ISO 3166-3 (former countries)" if state.former else "ISO 3166-1"
+    source = f"{part} codes (via the pycountry package); English short name as curated in data/states.csv"
     record_provenance(node, "verified", source, out)
 
 
@@ -116,27 +92,103 @@ def french_name(iso3: str) -> str | None:
     return _french().gettext(country.name) if country else None
 
 
-def map_membership(membership: Membership, out: Mapped) -> None:
+def map_organisation(organisation: Organisation, out: Mapped) -> None:
     g = out.data
-    node = membership_iri(membership.iso3)
-    g.add((node, RDF.type, BKG.CouncilOfEuropeMembership))
-    g.add((node, ORG.member, state_iri(membership.iso3)))
-    g.add((node, ORG.organization, COUNCIL_OF_EUROPE))
-    g.add((node, RDFS.label, Literal(f"Council of Europe membership of {membership.iso3}", lang="en")))
-    if membership.joined:
-        g.add((node, BKG.startDate, date_literal(membership.joined)))
-    if membership.left:
-        g.add((node, BKG.endDate, date_literal(membership.left)))
-    record_provenance(node, membership.status, membership.source, out, note=membership.note)
+    node = organisation_iri(organisation.ident)
+    for cls in ORGANISATION_CLASS[organisation.kind]:
+        g.add((node, RDF.type, cls))
+    g.add((node, RDFS.label, Literal(organisation.name_en, lang="en")))
+    if organisation.name_fr:
+        g.add((node, RDFS.label, Literal(organisation.name_fr, lang="fr")))
+    if organisation.part_of:
+        link = ORG.postIn if organisation.kind == "post" else ORG.unitOf
+        g.add((node, link, organisation_iri(organisation.part_of)))
+    record_provenance(node, organisation.status, organisation.source, out)
 
 
-def map_act(act: Act, out: Mapped) -> None:
+def map_memberships(memberships: list[Membership], out: Mapped) -> None:
+    """One membership per State, with one period (org:memberDuring) per row of the table."""
+    by_state: dict[str, list[Membership]] = {}
+    for membership in memberships:
+        by_state.setdefault(membership.iso3, []).append(membership)
+    for iso3, periods in by_state.items():
+        node = membership_iri(iso3)
+        g = out.data
+        g.add((node, RDF.type, BKG.Membership))
+        g.add((node, ORG.member, state_iri(iso3)))
+        g.add((node, ORG.organization, COUNCIL_OF_EUROPE))
+        g.add((node, RDFS.label, Literal(f"Council of Europe membership of {iso3}", lang="en")))
+        statuses = {p.status for p in periods}
+        status = "verified" if statuses == {"verified"} else "unverified" if "unverified" in statuses else "derived"
+        source = " | ".join(p.source for p in periods)
+        record_provenance(node, status, source, out, note="; ".join(p.note for p in periods if p.note))
+        for period in periods:
+            if period.joined:
+                map_membership_period(node, period, out)
+
+
+def map_membership_period(membership: URIRef, period: Membership, out: Mapped) -> None:
     g = out.data
-    node = event_iri(act.treaty, act.iso3, act.group)
+    node = membership_period_iri(period.iso3, period.joined.isoformat())
+    g.add((membership, ORG.memberDuring, node))
+    g.add((node, RDF.type, BKG.Period))
+    until = f" to {period.left}" if period.left else ""
+    g.add(
+        (
+            node,
+            RDFS.label,
+            Literal(f"member of the Council of Europe: {period.iso3}, {period.joined}{until}", lang="en"),
+        )
+    )
+    add_window(g, node, Window.day(period.joined), START)
+    if period.left:
+        add_window(g, node, Window.day(period.left), END)
+    record_provenance(node, period.status, period.source, out, note=period.note)
+
+
+def map_participations(acts: list[Act], out: Mapped) -> dict[tuple[str, str], URIRef]:
+    """One participation per party and treaty it acted on (or was invited to), with its acts."""
+    nodes: dict[tuple[str, str], URIRef] = {}
+    for act in acts:
+        if act.key in nodes:
+            continue
+        node = nodes[act.key] = participation_iri(act.treaty, act.party)
+        g = out.data
+        g.add((node, RDF.type, BKG.Participation))
+        g.add((node, BKG.participant, party_iri(act.party)))
+        g.add((node, BKG.treaty, treaty_iri(act.treaty)))
+        g.add((node, RDFS.label, Literal(f"participation of {act.party} in {act.treaty}", lang="en")))
+    for act in acts:
+        map_act(act, nodes[act.key], out)
+        if act.predecessor:
+            predecessor = nodes.get((act.treaty, act.predecessor))
+            if predecessor is not None:
+                out.data.add((act_node(act), BKG.succeedsTo, predecessor))
+                out.data.add((nodes[act.key], BKG.successorOf, predecessor))
+    for (treaty, party), node in nodes.items():
+        # A participation states nothing a table does not: its periods and statuses are derived from its
+        # acts by the treaty's rules, and its record says so and names the acts (each with its source).
+        source = f"derived from the acts of {party} on {treaty} in data/acts.csv by the rules in data/treaty_rules.csv"
+        record_provenance(node, "derived", source, out)
+    for act in acts:
+        out.provenance.add((record_iri(nodes[act.key]), PROV.wasDerivedFrom, act_node(act)))
+    return nodes
+
+
+def act_node(act: Act) -> URIRef:
+    return act_iri(act.treaty, act.party, act.group, act.number)
+
+
+def map_act(act: Act, participation: URIRef, out: Mapped) -> None:
+    """The act as the table gives it: its kind, party, treaty and day (when the table gives the day)."""
+    g = out.data
+    node = act_node(act)
     g.add((node, RDF.type, ACT_CLASS[act.act]))
     g.add((node, BKG.treaty, treaty_iri(act.treaty)))
-    g.add((node, ACT_LINK[act.group], state_iri(act.iso3)))
-    g.add((node, RDFS.label, Literal(f"{act.act.replace('-', ' ')} of {act.treaty} by {act.iso3}", lang="en")))
-    if act.date:
+    g.add((node, ACT_LINK[act.group], party_iri(act.party)))
+    g.add((node, BKG.inParticipation, participation))
+    label = f"{act.act.replace('-', ' ')} of {act.treaty} by {act.party}"
+    g.add((node, RDFS.label, Literal(label + (f" ({act.number})" if act.number > 1 else ""), lang="en")))
+    if act.date and act.given == act.date.isoformat():
         g.add((node, BKG.date, date_literal(act.date)))
     record_provenance(node, act.status, act.source, out, as_of=act.source_as_of, note=act.note)

@@ -1,5 +1,6 @@
 """Map the treaties' texts to triples: structure (ELI subdivisions), English and French expressions,
-treaty-level facts, obligations with their concept schemes, reservation clauses and States' reservations.
+treaty-level facts, obligations with their concept schemes and their bearers, reservation clauses; the
+paragraphs' norms and the parties' statements through ``norms``.
 
 Pure functions, no I/O. Long texts (sources, status details) go to the provenance graph only, so
 that the reasoner does not carry them.
@@ -12,11 +13,12 @@ import re
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from budapest_kg.iris import article_iri, event_iri, obligation_iri, slug, state_iri, treaty_iri, unit_iri
+from budapest_kg.iris import article_iri, category_iri, obligation_iri, slug, treaty_iri, unit_iri
 from budapest_kg.namespaces import BKG, ELI, ID
 
 from .mapped import Mapped, date_literal, record_provenance
-from .texts import Clause, Reservation, Texts, TreatyFact, Unit
+from .norms import map_paragraph, map_party_statements
+from .texts import Clause, Texts, TreatyFact, Unit, establishes_norm
 
 UNIT_CLASS = {"chapter": BKG.Chapter, "section": BKG.Section, "title": BKG.Title, "article": BKG.Article}
 CATEGORY = {
@@ -58,8 +60,12 @@ def clause_iri(clause: Clause) -> URIRef:
     return URIRef(f"{treaty_iri(clause.treaty)}/{clause.kind}-clause/{slug(clause.provision)}")
 
 
-def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped) -> None:
-    """Map everything read by texts.read_texts; titles gives each treaty's title per language."""
+def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped, in_force: dict | None = None,
+              participations: set[tuple[str, str]] | None = None) -> None:  # fmt: skip
+    """Map everything read by texts.read_texts; titles gives each treaty's title per language, in_force
+    the day each treaty entered into force (its norms are valid from then), participations the
+    (treaty, party) pairs that have acts."""
+    in_force = in_force or {}
     languages = {f.treaty: f for f in texts.facts if f.fact == "authentic_languages"}
     for code, by_language in titles.items():
         map_expressions(code, by_language, languages.get(code), out)
@@ -71,13 +77,27 @@ def map_texts(texts: Texts, titles: dict[str, dict[str, str]], out: Mapped) -> N
             safeguards.setdefault(unit.treaty, []).append(obligation_iri(unit.treaty, unit.number))
     for unit in texts.units:
         map_norm(unit, safeguards.get(unit.treaty, []), out)
+    actions = {(u.treaty, u.number): ACTION[u.category] for u in texts.units if establishes_norm(u)}
+    for paragraph in texts.paragraphs:
+        map_paragraph(paragraph, actions, out)
+    map_bearers_and_validity(texts, in_force, out)
     for fact in texts.facts:
         map_fact(fact, out)
     for clause in texts.clauses:
         map_clause(clause, out)
-    clauses = {(c.treaty, c.kind, c.provision): c for c in texts.clauses}
-    for reservation in texts.reservations:
-        map_reservation(reservation, clauses[reservation.treaty, reservation.kind, reservation.provision], out)
+    clauses = {(c.treaty, c.kind, c.provision): clause_iri(c) for c in texts.clauses}
+    map_party_statements(texts.party_statements, clauses, participations or set(), out)
+
+
+def map_bearers_and_validity(texts: Texts, in_force: dict, out: Mapped) -> None:
+    """Each norm is borne by every Party of its treaty (the treaty's generated class of Parties) and is
+    valid from the treaty's entry into force, when the sources give it."""
+    norms = [(u.treaty, obligation_iri(u.treaty, u.number)) for u in texts.units if establishes_norm(u)]
+    norms += [(p.treaty, obligation_iri(p.treaty, p.article, p.paragraph)) for p in texts.paragraphs]
+    for treaty, node in norms:
+        out.data.add((node, BKG.bearer, category_iri(treaty, "party")))
+        if in_force.get(treaty):
+            out.data.add((node, BKG.validFrom, date_literal(in_force[treaty])))
 
 
 def map_expressions(code: str, by_language: dict[str, str], languages: TreatyFact | None, out: Mapped) -> None:
@@ -116,7 +136,7 @@ def map_unit(unit: Unit, out: Mapped) -> None:
 
 def map_norm(unit: Unit, safeguards: list[URIRef], out: Mapped) -> None:
     """The obligation ('shall', or mixed) or permission ('may') an article establishes, if of a binding kind."""
-    if unit.unit != "article" or unit.category not in ACTION or unit.obligation not in ("yes", "mixed", "permissive"):
+    if not establishes_norm(unit):
         return
     g = out.data
     node = obligation_iri(unit.treaty, unit.number)
@@ -174,23 +194,3 @@ def map_clause(clause: Clause, out: Mapped) -> None:
     if granting:
         g.add((node, BKG.permittedBy, article_iri(clause.treaty, granting.group(1))))
     record_provenance(node, clause.status, clause.source, out)
-
-
-def map_reservation(reservation: Reservation, clause: Clause, out: Mapped) -> None:
-    g = out.data
-    treaty = treaty_iri(reservation.treaty)
-    node = event_iri(reservation.treaty, reservation.iso3, reservation.kind, slug(reservation.provision))
-    cls, link = (
-        (BKG.Reservation, BKG.reservingState)
-        if reservation.kind == "reservation"
-        else (BKG.Declaration, BKG.declaringState)
-    )
-    g.add((node, RDF.type, cls))
-    g.add((node, BKG.treaty, treaty))
-    g.add((node, link, state_iri(reservation.iso3)))
-    g.add((node, BKG.underClause, clause_iri(clause)))
-    label = f"{reservation.kind} of {reservation.iso3} under {reservation.treaty} {reservation.provision}"
-    g.add((node, RDFS.label, Literal(label, lang="en")))
-    if reservation.date:
-        g.add((node, BKG.date, date_literal(reservation.date)))
-    record_provenance(node, reservation.status, reservation.source, out, note=reservation.note)

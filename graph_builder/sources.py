@@ -1,12 +1,14 @@
 """Read the curated tables in data/ into typed records, collecting every problem with file:line.
 
-The treaties, States, memberships and acts are read here; ``read_sources`` composes these readers
-with those of the texts (``texts``) and of statements and claims (``statement_records``).
+The treaties, States, organisations and memberships are read here; ``read_sources`` composes these
+readers with those of the acts (``acts``), the treaties' rules (``treaty_rules``), the texts
+(``texts``) and statements and claims (``statement_records``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,23 +17,15 @@ import pycountry
 
 from budapest_kg.iris import slug
 
-from .organisations import read_eu_memberships, read_organisations
+from .acts import Act, read_acts
+from .organisations import EuMembership, read_eu_memberships
 from .table import STATUSES, DataError, Problem, Table
 from .texts import Texts, read_texts
+from .treaty_rules import TreatyRule, read_rules
 
+ORGANISATION_KINDS = ("international-organisation", "organ", "post")
 # A Council of Europe treaty's number, or a UN treaty's chapter and number in the UN Treaty Collection.
 TREATY_NUMBER = re.compile(r"^(\d+|[IVXLC]+-\d+(-[a-z0-9]+)*)$")
-CONSENT_KINDS = ("ratification", "acceptance", "approval", "accession", "consent")
-ACTS = ("signature", *CONSENT_KINDS, "entry-into-force", "denunciation", "invitation-to-accede")
-
-
-def act_group(act: str) -> str:
-    """The kinds of consent to be bound (ratification, acceptance, …) are one act: 'consent'.
-
-    A State consents once to a treaty, whatever the kind; the act's IRI and the checks on
-    duplicates and order go by the group.
-    """
-    return "consent" if act in CONSENT_KINDS else act
 
 
 @dataclass(frozen=True)
@@ -51,6 +45,9 @@ class Treaty:
     source: str
     line: int
     supplements: str = ""
+    organisation: str = ""  # under whose auspices it was made: its member States count for entry into force
+    adopted_by: str = ""  # the organ that adopted the text
+    adopted_session: str = ""  # the organ's session, by its number
 
 
 @dataclass(frozen=True)
@@ -59,10 +56,27 @@ class State:
     iso2: str
     name: str
     line: int
+    former: bool = False  # no longer exists (ISO 3166-3), e.g. Serbia and Montenegro
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """An international organisation, or an organ or post of one (a depositary, an inviting organ)."""
+
+    ident: str
+    kind: str
+    name_en: str
+    name_fr: str
+    part_of: str
+    status: str
+    source: str
+    line: int
 
 
 @dataclass(frozen=True)
 class Membership:
+    """One period of a State's membership of the Council of Europe."""
+
     iso3: str
     joined: dt.date | None
     left: dt.date | None
@@ -70,23 +84,6 @@ class Membership:
     source: str
     note: str
     line: int
-
-
-@dataclass(frozen=True)
-class Act:
-    treaty: str
-    iso3: str
-    act: str
-    date: dt.date | None
-    status: str
-    source: str
-    source_as_of: str
-    note: str
-    line: int
-
-    @property
-    def group(self) -> str:
-        return act_group(self.act)
 
 
 @dataclass
@@ -98,8 +95,15 @@ class Sources:
     memberships: list[Membership] = field(default_factory=list)
     acts: list[Act] = field(default_factory=list)
     texts: Texts | None = None
-    organisations: list = field(default_factory=list)  # organisations.Organisation
-    eu_memberships: list = field(default_factory=list)  # organisations.EuMembership
+    organisations: list[Organisation] = field(default_factory=list)
+    rules: list[TreatyRule] = field(default_factory=list)
+    eu_memberships: list[EuMembership] = field(default_factory=list)
+
+    @property
+    def parties(self) -> set[str]:
+        """Who may be a party: States, and international organisations (not their organs or posts)."""
+        organisations = {o.ident for o in self.organisations if o.kind == "international-organisation"}
+        return {s.iso3 for s in self.states} | organisations
 
 
 def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
@@ -132,12 +136,26 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
                 source=table.required(line, row, "source"),
                 line=line,
                 supplements=row.get("supplements", ""),
+                organisation=row.get("organisation", ""),
+                adopted_by=row.get("adopted_by", ""),
+                adopted_session=row.get("adopted_session", ""),
             )
         )
     for treaty in treaties:
         if treaty.supplements and treaty.supplements not in {t.code for t in treaties}:
             table.report(treaty.line, f"unknown treaty {treaty.supplements!r}", "supplements")
     return treaties
+
+
+def check_treaty_organisations(treaties: list[Treaty], organisations: list[Organisation], path: Path,
+                               problems: list[Problem]) -> None:  # fmt: skip
+    known = {o.ident for o in organisations}
+    for treaty in treaties:
+        for column in ("organisation", "adopted_by"):
+            value = getattr(treaty, column)
+            if value and value not in known:
+                problems.append(Problem(path, treaty.line, f"unknown organisation {value!r} (not in organisations.csv)",
+                                        column))  # fmt: skip
 
 
 def read_states(path: Path, problems: list[Problem]) -> list[State]:
@@ -147,15 +165,44 @@ def read_states(path: Path, problems: list[Problem]) -> list[State]:
     for line, row in table.rows():
         iso3 = row["iso3"]
         country = pycountry.countries.get(alpha_3=iso3) if len(iso3) == 3 else None
-        if country is None:
-            table.report(line, f"{iso3!r} is not an ISO 3166-1 alpha-3 country code", "iso3")
+        former = pycountry.historic_countries.get(alpha_3=iso3) if country is None and len(iso3) == 3 else None
+        if country is None and former is None:
+            table.report(line, f"{iso3!r} is not an ISO 3166-1 alpha-3 country code (nor a former one, ISO 3166-3)",
+                         "iso3")  # fmt: skip
             continue
         if iso3 in seen:
             table.report(line, f"duplicate State {iso3} (first on line {seen[iso3]})", "iso3")
             continue
         seen[iso3] = line
-        states.append(State(iso3, country.alpha_2, table.required(line, row, "name"), line))
+        alpha_2 = (country or former).alpha_2
+        states.append(State(iso3, alpha_2, table.required(line, row, "name"), line, former=country is None))
     return states
+
+
+def read_organisations(path: Path, problems: list[Problem]) -> list[Organisation]:
+    columns = ("id", "kind", "name_en", "name_fr", "part_of", "status", "source")
+    table = Table(path, columns, problems)
+    organisations: list[Organisation] = []
+    seen: dict[str, int] = {}
+    for line, row in table.rows():
+        if not table.new_identifier(line, row["id"], "id", seen):
+            continue
+        organisations.append(
+            Organisation(
+                ident=row["id"],
+                kind=table.choice(line, row, "kind", ORGANISATION_KINDS),
+                name_en=table.required(line, row, "name_en"),
+                name_fr=row["name_fr"],
+                part_of=row["part_of"],
+                status=table.choice(line, row, "status", STATUSES),
+                source=table.required(line, row, "source"),
+                line=line,
+            )
+        )
+    for organisation in organisations:
+        if organisation.part_of and organisation.part_of not in seen:
+            table.report(organisation.line, f"unknown organisation {organisation.part_of!r}", "part_of")
+    return organisations
 
 
 def read_memberships(path: Path, known: set[str], problems: list[Problem]) -> list[Membership]:
@@ -180,62 +227,23 @@ def read_memberships(path: Path, known: set[str], problems: list[Problem]) -> li
                 line=line,
             )
         )
+    check_overlaps(memberships, table)
     return memberships
 
 
-def read_acts(path: Path, known_states: set[str], known_treaties: set[str], problems: list[Problem]) -> list[Act]:
-    columns = ("treaty", "iso3", "act", "date", "status", "source", "source_as_of", "note")
-    table = Table(path, columns, problems)
-    acts: list[Act] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    for line, row in table.rows():
-        treaty, iso3 = row["treaty"], row["iso3"]
-        if treaty not in known_treaties:
-            table.report(line, f"unknown treaty {treaty!r} (not in treaties.csv)", "treaty")
-        if not iso3:
-            table.report(line, "an act needs a State", "iso3")
-        elif iso3 not in known_states:
-            table.report(line, f"unknown State {iso3!r} (not in states.csv)", "iso3")
-        act = table.choice(line, row, "act", ACTS)
-        key = (treaty, iso3, act_group(act))
-        duplicate = key in seen
-        if duplicate:
-            table.report(line, f"duplicate {key[2]} of {iso3} for {treaty} (first on line {seen[key]})", "act")
-        seen.setdefault(key, line)
-        record = Act(
-            treaty=treaty,
-            iso3=iso3,
-            act=act,
-            date=table.date(line, row, "date"),
-            status=table.choice(line, row, "status", STATUSES),
-            source=table.required(line, row, "source"),
-            source_as_of=row["source_as_of"],
-            note=row["note"],
-            line=line,
-        )
-        if not duplicate:
-            acts.append(record)
-    check_act_order(acts, path, problems)
-    return acts
-
-
-def check_act_order(acts: list[Act], path: Path, problems: list[Problem]) -> None:
-    """Per State and treaty: signature <= consent <= entry into force; no entry into force without consent."""
-    by_key: dict[tuple[str, str], dict[str, Act]] = {}
-    for act in acts:
-        by_key.setdefault((act.treaty, act.iso3), {})[act.group] = act
-    for (treaty, iso3), kinds in by_key.items():
-        signature, consent, eif = kinds.get("signature"), kinds.get("consent"), kinds.get("entry-into-force")
-        if eif and not consent:
-            problems.append(Problem(path, eif.line, f"entry into force for {iso3} ({treaty}) without a consent"))
-        if consent and eif and consent.date and eif.date and eif.date < consent.date:
-            problems.append(
-                Problem(path, eif.line, f"entry into force {eif.date} is before the consent {consent.date}", "date")
-            )
-        if signature and consent and signature.date and consent.date and consent.date < signature.date:
-            problems.append(
-                Problem(path, consent.line, f"consent {consent.date} is before the signature {signature.date}", "date")
-            )
+def check_overlaps(memberships: list[Membership], table: Table) -> None:
+    """A State's periods of membership may not overlap (nor two be open-ended)."""
+    by_state: dict[str, list[Membership]] = {}
+    for membership in memberships:
+        if membership.joined:
+            by_state.setdefault(membership.iso3, []).append(membership)
+    for periods in by_state.values():
+        periods.sort(key=lambda m: m.joined)
+        for earlier, later in itertools.pairwise(periods):
+            if earlier.left is None or earlier.left > later.joined:
+                until = earlier.left or "no end"
+                table.report(later.line, f"period from {later.joined} overlaps the period {earlier.joined} to {until} "
+                             f"(line {earlier.line})", "joined")  # fmt: skip
 
 
 def read_sources(data_dir: Path) -> Sources:
@@ -243,15 +251,17 @@ def read_sources(data_dir: Path) -> Sources:
     problems: list[Problem] = []
     treaties = read_treaties(data_dir / "treaties.csv", problems)
     states = read_states(data_dir / "states.csv", problems)
-    known = {s.iso3 for s in states}
-    memberships = read_memberships(data_dir / "coe_membership.csv", known, problems)
-    acts = read_acts(data_dir / "acts.csv", known, {t.code for t in treaties}, problems)
-    texts = read_texts(data_dir, {t.code for t in treaties}, known, problems)
     organisations = read_organisations(data_dir / "organisations.csv", problems)
-    eu = read_eu_memberships(data_dir / "eu_membership.csv", known, {o.id for o in organisations}, problems)
+    check_treaty_organisations(treaties, organisations, data_dir / "treaties.csv", problems)
+    known = {s.iso3 for s in states}
+    sources = Sources(treaties=treaties, states=states, organisations=organisations)
+    codes = {t.code for t in treaties}
+    sources.memberships = read_memberships(data_dir / "coe_membership.csv", known, problems)
+    sources.acts = read_acts(data_dir / "acts.csv", sources.parties, {t.code: t.opened for t in treaties}, problems)
+    sources.rules = read_rules(data_dir / "treaty_rules.csv", codes, {o.ident for o in organisations}, problems)
+    sources.texts = read_texts(data_dir, codes, sources.parties, problems)
+    ids = {o.ident for o in organisations}
+    sources.eu_memberships = read_eu_memberships(data_dir / "eu_membership.csv", known, ids, problems)
     if problems:
         raise DataError(problems)
-    return Sources(
-        treaties=treaties, states=states, memberships=memberships, acts=acts, texts=texts,
-        organisations=organisations, eu_memberships=eu,
-    )  # fmt: skip
+    return sources

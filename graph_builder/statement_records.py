@@ -17,7 +17,9 @@ STATEMENT_KINDS = (
 )  # fmt: skip
 STANCES = ("supports", "opposes", "declines", "reconsidering", "critical")
 ACTOR = re.compile(r"^(state|organisation|person)/([A-Za-z0-9-]+)$")
-ABOUT_KINDS = ("treaty", "state", "event", "membership")
+ABOUT_KINDS = ("treaty", "state", "event", "membership", "participation")
+INTEGER = re.compile(r"^\d+$")
+DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -43,9 +45,25 @@ class Statement:
 class Claim:
     ident: str
     conflict: str
-    about: str
+    about: tuple[str, ...]  # resources the claim is about: treaty/…, state/…, event/…, participation/…
+    claimant: str  # who makes it, by name ("seed" for the seed article)
+    value: str  # the claimed value in machine form: a whole number or a day (YYYY-MM-DD), or ""
+    text: str  # what the claim says, in words
+    status: str
+    source: str
+    note: str
+    line: int
+
+
+@dataclass(frozen=True)
+class PublishedCount:
+    """A number of Parties (or ratifications) a source published for a treaty on a date."""
+
+    treaty: str
+    date: str  # YYYY-MM-DD, or YYYY-MM when the source gives only the month
+    count: int
+    basis: str  # the source's word: "parties" or "ratifications"
     claimant: str
-    value: str
     status: str
     source: str
     note: str
@@ -108,7 +126,7 @@ def read_statements(
 
 
 def read_claims(path: Path, treaties: set[str], states: set[str], problems: list[Problem]) -> list[Claim]:
-    columns = ("claim", "conflict", "about", "claimant", "value", "status", "source", "note")
+    columns = ("claim", "conflict", "about", "claimant", "value", "text", "status", "source", "note")
     table = Table(path, columns, problems)
     slugs = {slug(code) for code in treaties}
     claims: list[Claim] = []
@@ -117,22 +135,31 @@ def read_claims(path: Path, treaties: set[str], states: set[str], problems: list
         ident = row["claim"]
         if not table.new_identifier(line, ident, "claim", seen):
             continue
-        kind, _, rest = row["about"].partition("/")
-        if kind not in ABOUT_KINDS or not rest:
-            table.report(line, f"{row['about']!r} names no treaty/, state/, event/ or membership/ resource", "about")
-        elif kind == "treaty" and rest not in slugs:
-            table.report(line, f"unknown treaty {rest!r}", "about")
-        elif kind == "state" and rest not in states:
-            table.report(line, f"unknown State {rest!r} (not in states.csv)", "about")
+        about = tuple(filter(None, (a.strip() for a in row["about"].split(";"))))
+        if not about:
+            table.report(line, "a claim is about at least one resource", "about")
+        for resource in about:
+            kind, _, rest = resource.partition("/")
+            if kind not in ABOUT_KINDS or not rest:
+                table.report(line, f"{resource!r} names no {'/, '.join(ABOUT_KINDS)}/ resource", "about")
+            elif kind == "treaty" and rest not in slugs:
+                table.report(line, f"unknown treaty {rest!r}", "about")
+            elif kind == "state" and rest not in states:
+                table.report(line, f"unknown State {rest!r} (not in states.csv)", "about")
         if row["conflict"] and not IDENTIFIER.match(row["conflict"]):
             table.report(line, f"{row['conflict']!r} is not an identifier (letters, digits and -)", "conflict")
+        if row["value"] and not (INTEGER.match(row["value"]) or DAY.match(row["value"])):
+            table.report(line, f"{row['value']!r} is not a whole number or a date YYYY-MM-DD", "value")
+        elif DAY.match(row["value"]):
+            table.date(line, row, "value")
         claims.append(
             Claim(
                 ident=ident,
                 conflict=row["conflict"],
-                about=row["about"],
+                about=about,
                 claimant=table.required(line, row, "claimant"),
-                value=table.required(line, row, "value"),
+                value=row["value"],
+                text=table.required(line, row, "text"),
                 status=table.choice(line, row, "status", STATUSES),
                 source=table.required(line, row, "source"),
                 note=row["note"],
@@ -147,3 +174,32 @@ def read_claims(path: Path, treaties: set[str], states: set[str], problems: list
         if len(members) < 2:
             table.report(members[0].line, f"conflict {conflict} has only one claim", "conflict")
     return claims
+
+
+def read_published_counts(path: Path, treaties: set[str], problems: list[Problem]) -> list[PublishedCount]:
+    columns = ("treaty", "date", "count", "basis", "claimant", "status", "source", "note")
+    table = Table(path, columns, problems)
+    counts: list[PublishedCount] = []
+    for line, row in table.rows():
+        if row["treaty"] not in treaties:
+            table.report(line, f"unknown treaty {row['treaty']!r} (not in treaties.csv)", "treaty")
+        date = table.partial_date(line, row, "date")
+        if len(date) < 7:
+            table.report(line, "a published count needs its day or month (YYYY-MM-DD or YYYY-MM)", "date")
+        if not INTEGER.match(row["count"]):
+            table.report(line, f"{row['count']!r} is not a whole number", "count")
+            continue
+        counts.append(
+            PublishedCount(
+                treaty=row["treaty"],
+                date=date,
+                count=int(row["count"]),
+                basis=table.choice(line, row, "basis", ("parties", "ratifications")),
+                claimant=table.required(line, row, "claimant"),
+                status=table.choice(line, row, "status", STATUSES),
+                source=table.required(line, row, "source"),
+                note=row["note"],
+                line=line,
+            )
+        )
+    return counts

@@ -9,11 +9,21 @@ from __future__ import annotations
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from budapest_kg.iris import article_iri, claim_iri, conflict_iri, state_iri, statement_iri, treaty_iri
+from budapest_kg.iris import (
+    article_iri,
+    claim_iri,
+    conflict_iri,
+    slug,
+    source_iri,
+    state_iri,
+    statement_iri,
+    treaty_iri,
+)
 from budapest_kg.namespaces import BKG, ID
 
-from .mapped import Mapped, record_provenance
-from .statement_records import Claim, Statement
+from .mapped import Mapped, add_window, record_provenance
+from .statement_records import Claim, PublishedCount, Statement
+from .timing import partial_window
 
 STATEMENT_CLASS = {
     "position": BKG.Position,
@@ -92,18 +102,36 @@ def map_statement(statement: Statement, out: Mapped) -> None:
     record_provenance(node, statement.status, source_text(statement.source), out, note=statement.note)
 
 
+def claimant_node(claimant: str, out: Mapped) -> URIRef:
+    """The seed article, or the source named, as a resource."""
+    if claimant == "seed":
+        return SEED
+    node = source_iri(claimant)
+    out.data.add((node, RDF.type, BKG.SourceDocument))
+    out.data.add((node, RDFS.label, Literal(claimant, lang="en")))
+    return node
+
+
+def typed_value(value: str) -> Literal:
+    """A whole number as xsd:integer, a day as xsd:date."""
+    return Literal(int(value), datatype=XSD.integer) if value.isdigit() else Literal(value, datatype=XSD.date)
+
+
 def map_claims(claims: list[Claim], out: Mapped) -> None:
     g = out.data
     conflicts: dict[str, list[URIRef]] = {}
     for claim in claims:
         node = claim_iri(claim.ident)
         g.add((node, RDF.type, BKG.Claim))
-        g.add((node, BKG.claimAbout, ID[claim.about]))
-        g.add((node, BKG.claimant, Literal(claim.claimant)))
-        g.add((node, BKG.claimedValue, Literal(claim.value)))
+        for about in claim.about:
+            g.add((node, BKG.claimAbout, ID[about]))
+        claimant = claimant_node(claim.claimant, out)
+        g.add((node, BKG.claimant, claimant))
+        g.add((node, BKG.claimedIn, claimant))
+        g.add((node, BKG.text, Literal(claim.text, lang="en")))
+        if claim.value:
+            g.add((node, BKG.claimedValue, typed_value(claim.value)))
         g.add((node, RDFS.label, Literal(f"claim of {claim.claimant}: {claim.ident}", lang="en")))
-        if claim.claimant == "seed":
-            g.add((node, BKG.claimedIn, SEED))
         record_provenance(node, claim.status, source_text(claim.source), out, note=claim.note)
         if claim.conflict:
             conflicts.setdefault(claim.conflict, []).append(node)
@@ -114,3 +142,21 @@ def map_claims(claims: list[Claim], out: Mapped) -> None:
         for member in members:
             g.add((node, BKG.hasClaim, member))
         record_provenance(node, "verified", "the claims it groups (see each claim's source)", out)
+
+
+def map_published_counts(counts: list[PublishedCount], out: Mapped) -> None:
+    """Each published number of Parties as a typed claim about its treaty, dated to the day or month."""
+    g = out.data
+    for count in counts:
+        node = claim_iri(f"published-count-{slug(count.treaty)}-{count.date}")
+        g.add((node, RDF.type, BKG.Claim))
+        g.add((node, BKG.claimAbout, treaty_iri(count.treaty)))
+        claimant = claimant_node(count.claimant, out)
+        g.add((node, BKG.claimant, claimant))
+        g.add((node, BKG.claimedIn, claimant))
+        g.add((node, BKG.claimedValue, Literal(count.count, datatype=XSD.integer)))
+        text = f"{count.count} {count.basis} of {count.treaty} as of {count.date}"
+        g.add((node, BKG.text, Literal(text, lang="en")))
+        g.add((node, RDFS.label, Literal(f"published count: {text}", lang="en")))
+        add_window(g, node, partial_window(count.date), precision=True)
+        record_provenance(node, count.status, count.source, out, note=count.note)

@@ -1,7 +1,8 @@
 """Read the tables about the treaties' texts and what was said about them.
 
-Articles (articles_*.csv), treaty-level facts, the clauses permitting reservations and declarations,
-and the reservations States made; statements and claims are read by ``statement_records``. Problems
+Articles (articles_*.csv), treaty-level facts, the clauses permitting reservations and declarations;
+the norms of paragraphs and the parties' statements (reservations, declarations, ...) are read by
+``norm_records``, statements and claims by ``statement_records``. Problems
 are collected with file:line like the other tables.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .statement_records import Claim, Statement, read_claims, read_statements
+from .norm_records import Paragraph, PartyStatement, provision_text, read_paragraphs, read_party_statements
+from .statement_records import Claim, PublishedCount, Statement, read_claims, read_published_counts, read_statements
 from .table import IDENTIFIER, STATUSES, Problem, Table
 
 UNITS = ("chapter", "section", "title", "article")
@@ -68,29 +70,16 @@ class Clause:
     line: int
 
 
-@dataclass(frozen=True)
-class Reservation:
-    """A reservation or declaration a State made under a clause."""
-
-    treaty: str
-    iso3: str
-    kind: str
-    provision: str
-    date: object
-    status: str
-    source: str
-    note: str
-    line: int
-
-
 @dataclass
 class Texts:
     units: list[Unit] = field(default_factory=list)
     facts: list[TreatyFact] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
-    reservations: list[Reservation] = field(default_factory=list)
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    party_statements: list[PartyStatement] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    counts: list[PublishedCount] = field(default_factory=list)
 
 
 def unit_path(parent: str, unit: str, number: str) -> str:
@@ -228,46 +217,6 @@ def read_clauses(
     return clauses
 
 
-def read_reservations(
-    path: Path, clauses: list[Clause], states: set[str], problems: list[Problem]
-) -> list[Reservation]:
-    columns = ("treaty", "iso3", "kind", "provision", "date", "status", "source", "note")
-    table = Table(path, columns, problems)
-    known = {(c.treaty, c.kind, c.provision) for c in clauses}
-    reservations: list[Reservation] = []
-    seen: dict[tuple[str, str, str, str], int] = {}
-    for line, row in table.rows():
-        treaty, iso3 = row["treaty"], row["iso3"]
-        if not iso3:
-            table.report(line, "a reservation or declaration needs a State", "iso3")
-        elif iso3 not in states:
-            table.report(line, f"unknown State {iso3!r} (not in states.csv)", "iso3")
-        kind = table.choice(line, row, "kind", CLAUSE_KINDS)
-        if (treaty, kind, row["provision"]) not in known:
-            table.report(line, f"no {kind} clause {row['provision']!r} of {treaty} in reservations_declarations.csv",
-                         "provision")  # fmt: skip
-        key = (treaty, iso3, kind, row["provision"])
-        if key in seen:
-            table.report(line, f"duplicate {kind} of {iso3} under {row['provision']} (first on line {seen[key]})",
-                         "provision")  # fmt: skip
-            continue
-        seen[key] = line
-        reservations.append(
-            Reservation(
-                treaty=treaty,
-                iso3=iso3,
-                kind=kind,
-                provision=row["provision"],
-                date=table.date(line, row, "date"),
-                status=table.choice(line, row, "status", STATUSES),
-                source=table.required(line, row, "source"),
-                note=row["note"],
-                line=line,
-            )
-        )
-    return reservations
-
-
 def read_texts(data_dir: Path, treaties: set[str], states: set[str], problems: list[Problem]) -> Texts:
     """Read the article, fact, clause, reservation, statement and claim tables of data_dir."""
     texts = Texts()
@@ -276,7 +225,26 @@ def read_texts(data_dir: Path, treaties: set[str], states: set[str], problems: l
     articles = {(u.treaty, u.number) for u in texts.units if u.unit == "article"}
     texts.facts = read_facts(data_dir / "treaty_facts.csv", treaties, problems)
     texts.clauses = read_clauses(data_dir / "reservations_declarations.csv", treaties, articles, problems)
-    texts.reservations = read_reservations(data_dir / "state_reservations.csv", texts.clauses, states, problems)
+    texts.paragraphs = read_paragraphs(data_dir / "paragraphs.csv", treaties, articles, problems)
+    clauses = {(c.treaty, c.kind, c.provision) for c in texts.clauses}
+    texts.party_statements = read_party_statements(
+        data_dir / "party_statements.csv", clauses, states, norm_provisions(texts), problems
+    )
     texts.statements = read_statements(data_dir / "statements.csv", treaties, states, articles, problems)
     texts.claims = read_claims(data_dir / "claims.csv", treaties, states, problems)
+    texts.counts = read_published_counts(data_dir / "published_counts.csv", treaties, problems)
     return texts
+
+
+BINDING = ("offence", "ancillary-liability", "procedural-power", "safeguards", "jurisdiction", "co-operation")
+
+
+def establishes_norm(unit: Unit) -> bool:
+    """Whether an article establishes a norm of its own: a binding kind, with "shall" or "may"."""
+    return unit.unit == "article" and unit.category in BINDING and unit.obligation in ("yes", "mixed", "permissive")
+
+
+def norm_provisions(texts: Texts) -> set[tuple[str, str]]:
+    """(treaty, provision) of every norm: the articles' ('Art. 7') and the paragraphs' ('Art. 9(2)(b)')."""
+    norms = {(u.treaty, provision_text(u.number)) for u in texts.units if establishes_norm(u)}
+    return norms | {(p.treaty, p.provision) for p in texts.paragraphs}

@@ -7,14 +7,15 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-from budapest_kg.graph_builder.build import Inputs, build, is_stale
+from budapest_kg.graph_builder.build import Inputs, build
+from budapest_kg.graph_builder.freshness import is_stale
 from budapest_kg.graph_builder.sources import DataError
 
 from .conftest import copy_inputs
 
 PARTIES_185 = """
 PREFIX bkg: <https://w3id.org/budapest-kg/ontology#>
-SELECT ?iso WHERE { ?s a bkg:PartyToConvention ; bkg:iso3166Alpha3 ?iso }
+SELECT ?iso WHERE { ?s a <https://w3id.org/budapest-kg/id/treaty/ets-185/category/party> ; bkg:iso3166Alpha3 ?iso }
 """
 
 
@@ -26,7 +27,7 @@ def load(build_dir) -> ox.Store:
 
 def expected_parties(acts, treaty: str) -> set[str]:
     """States for which the treaty entered into force, computed from data/acts.csv in plain Python."""
-    return {row["iso3"] for row in acts if row["treaty"] == treaty and row["act"] == "entry-into-force"}
+    return {row["party"] for row in acts if row["treaty"] == treaty and row["act"] == "entry-into-force"}
 
 
 def test_inferred_parties_to_ets_185_match_the_data(build_dir, acts):
@@ -39,11 +40,11 @@ def test_parties_are_inferred_not_asserted(build_dir):
     store = load(build_dir)
     asserted = store.query(
         "ASK { GRAPH <https://w3id.org/budapest-kg/graph/data> "
-        "{ ?s a <https://w3id.org/budapest-kg/ontology#PartyToConvention> } }"
+        "{ ?s a <https://w3id.org/budapest-kg/id/treaty/ets-185/category/party> } }"
     )
     inferred = store.query(
         "ASK { GRAPH <https://w3id.org/budapest-kg/graph/inferred> "
-        "{ ?s a <https://w3id.org/budapest-kg/ontology#PartyToConvention> } }"
+        "{ ?s a <https://w3id.org/budapest-kg/id/treaty/ets-185/category/party> } }"
     )
     assert not bool(asserted)
     assert bool(inferred)
@@ -63,7 +64,9 @@ def test_manifest_counts_graphs_and_records_input_hash(build_dir):
     for graph, count in manifest["graphs"].items():
         assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) == count
     assert manifest["input_hash"] == Inputs().digest()
-    assert set(manifest["seconds"]) == {"read", "map", "reason", "rules", "checks"}
+    assert set(manifest["seconds"]) == {"read", "map", "derive", "reason", "rules", "checks"}
+    assert manifest["status_date"] == Inputs().status_date.isoformat()
+    assert manifest["mismatches"] == []  # the recorded dates agree with the treaties' rules
     assert not is_stale(build_dir)
 
 
@@ -73,7 +76,7 @@ def test_failed_build_keeps_the_last_good_build(build_dir, project_copy, tmp_pat
     shutil.copytree(build_dir, out)  # the last good build: the session's (building it again proves nothing more)
     good = (out / "graph.nq").read_bytes()
     with open(project_copy / "data" / "acts.csv", "a", encoding="utf-8") as handle:
-        handle.write("ETS 185,FRA,signature,not-a-date,verified,src,,\n")
+        handle.write("ETS 185,FRA,signature,not-a-date,,,,verified,src,,\n")
     with pytest.raises(DataError):
         build(out, inputs)
     assert (out / "graph.nq").read_bytes() == good

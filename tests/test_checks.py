@@ -33,8 +33,8 @@ def pick_states() -> dict[str, str]:
     """States chosen from data/ in plain Python so that each break touches a State no other break does."""
     acts = ex.rows("acts.csv")
     states = sorted(row["iso3"] for row in ex.rows("states.csv"))
-    has = {(row["treaty"], row["iso3"]) for row in acts}
-    consent = {(r["treaty"], r["iso3"]) for r in acts if r["act"] not in ("signature", "entry-into-force")}
+    has = {(row["treaty"], row["party"]) for row in acts}
+    consent = {(r["treaty"], r["party"]) for r in acts if r["act"] not in ("signature", "entry-into-force")}
     used = {"FRA", "DEU", "USA", "CAN", "ITA"}
     outsider = next(s for s in states if ("ETS 185", s) not in consent and ("ETS 189", s) not in has and s not in used)
     used.add(outsider)
@@ -50,30 +50,24 @@ def broken(tmp_path_factory) -> tuple[CheckError, dict[str, str]]:
     root = copy_project(tmp_path_factory.mktemp("broken"))
     picked = pick_states()
     acts = (root / "data" / "acts.csv").read_text(encoding="utf-8")
-    acts = acts.replace("ETS 185,FRA,signature,2001-11-23,", "ETS 185,FRA,signature,1948-12-31,", 1)
     outsider = picked["outsider"]
-    acts += f"ETS 189,{outsider},accession,2010-01-01,verified,test source,,\n"
-    acts += f"ETS 189,{outsider},entry-into-force,2999-01-01,verified,test source,,\n"
+    acts += f"ETS 189,{outsider},accession,2999-01-01,,,,verified,test source,,\n"  # a deposit cannot lie ahead
     (root / "data" / "acts.csv").write_text(acts, encoding="utf-8")
     party, no_224 = picked["party"], picked["no_224"]
     turtle = (
         PREFIXES
         + f"""
 id:state/FRA bkg:iso3166Alpha3 "FRX" .
+id:membership/council-of-europe/FRA/1949-05-05 bkg:endDate "1948-12-31"^^xsd:date .
 id:event/test/no-treaty a bkg:Signature ; bkg:signatory id:state/DEU .
-id:event/ets-189/{party}/consent a bkg:Ratification ; bkg:treaty id:treaty/ets-189 ;
-    bkg:consentingState id:state/{party} ; bkg:date "2010-05-01"^^xsd:date ;
-    bkg:verificationStatus bkg:Verified ; bkg:sourceNote "test" .
-id:event/ets-189/{party}/entry-into-force a bkg:EntryIntoForceForState ; bkg:treaty id:treaty/ets-189 ;
-    bkg:boundState id:state/{party} ; bkg:date "2010-01-01"^^xsd:date ;
-    bkg:verificationStatus bkg:Verified ; bkg:sourceNote "test" .
-id:event/cets-224/{no_224}/entry-into-force a bkg:EntryIntoForceForState ; bkg:treaty id:treaty/cets-224 ;
-    bkg:boundState id:state/{no_224} ; bkg:date "2024-01-01"^^xsd:date ;
-    bkg:verificationStatus bkg:Verified ; bkg:sourceNote "test" .
-id:membership/test a bkg:CouncilOfEuropeMembership ; org:member id:state/DEU ;
-    bkg:verificationStatus bkg:Verified ; bkg:sourceNote "test" .
-id:event/ets-185/FRA/consent bkg:date "2006-01-11"^^xsd:date .
-id:event/ets-185/USA/signature bkg:signatory id:state/CAN .
+id:event/ets-189/{party}/consent/1 a bkg:Ratification ; bkg:treaty id:treaty/ets-189 ;
+    bkg:consentingParty id:state/{party} ; bkg:date "2010-05-01"^^xsd:date .
+id:event/ets-189/{party}/entry-into-force/1 a bkg:EntryIntoForceForParty ; bkg:treaty id:treaty/ets-189 ;
+    bkg:boundParty id:state/{party} ; bkg:date "2010-01-01"^^xsd:date .
+id:state/{no_224} bkg:isPartyTo id:treaty/cets-224 .
+id:membership/test a bkg:Membership ; org:member id:state/DEU ; org:organization id:organisation/council-of-europe .
+id:event/ets-185/FRA/consent/1 bkg:date "2006-01-11"^^xsd:date .
+id:event/ets-185/USA/signature/1 bkg:signatory id:state/CAN .
 bkg:UndocumentedTerm a owl:Class .
 id:state/FRA owl:sameAs id:state/FRA .
 id:state/DEU a owl:Thing .
@@ -96,10 +90,13 @@ def rows_of(error: CheckError, check: str) -> list[str]:
 @pytest.mark.parametrize(
     ("check", "expected"),
     [
-        ("date_out_of_range_violation.rq", ["resource={id}event/ets-185/FRA/signature", "1948-12-31"]),
-        ("date_out_of_range_violation.rq", ["resource={id}event/ets-189/{outsider}/entry-into-force", "2999-01-01"]),
-        ("protocol_consent_without_convention_violation.rq", ["consent={id}event/ets-189/{outsider}/consent"]),
-        ("entry_into_force_before_consent_violation.rq", ["entryIntoForce={id}event/ets-189/{party}/entry-into-force"]),
+        ("date_out_of_range_violation.rq", ["resource={id}membership/council-of-europe/FRA/1949-05-05", "1948-12-31"]),
+        ("date_out_of_range_violation.rq", ["resource={id}event/ets-189/{outsider}/consent/1", "2999-01-01"]),
+        ("protocol_consent_without_convention_violation.rq", ["consent={id}event/ets-189/{outsider}/consent/1"]),
+        (
+            "entry_into_force_before_consent_violation.rq",
+            ["entryIntoForce={id}event/ets-189/{party}/entry-into-force/1"],
+        ),
         ("party_without_consent_violation.rq", ["state={id}state/{no_224}", "treaty={id}treaty/cets-224"]),
         ("event_without_treaty_violation.rq", ["event={id}event/test/no-treaty"]),
         ("state_with_two_iso_codes_violation.rq", ["state={id}state/FRA", "code=FRX"]),
@@ -121,11 +118,11 @@ def test_violation_query_names_the_offending_resource(broken, check, expected):
     [
         ("state/FRA", "iso3166Alpha3", "exactly one ISO 3166-1 alpha-3 code"),
         ("event/test/no-treaty", "ontology#treaty", "exactly one treaty"),
-        ("event/test/no-treaty", "verificationStatus", "verification status"),
-        ("event/test/no-treaty", "sourceNote", "source note"),
-        ("membership/test", "startDate", "exactly one start date"),
-        ("event/ets-185/FRA/consent", "ontology#date", "at most one date"),
-        ("event/ets-185/USA/signature", "ontology#actor", "exactly one State"),
+        ("event/test/no-treaty", "", "exactly one record"),
+        ("event/test/no-treaty", "inParticipation", "exactly one participation"),
+        ("membership/test", "memberDuring", "at least one period"),
+        ("event/ets-185/FRA/consent/1", "ontology#date", "at most one date"),
+        ("event/ets-185/USA/signature/1", "ontology#actor", "exactly one party"),
     ],
 )
 def test_shapes_name_focus_node_path_and_message(broken, focus, path, message):

@@ -33,7 +33,7 @@ def test_query_against_the_build_as_json(build_dir):
     result = run(
         "query", "--build-dir", str(build_dir), "--format", "json",
         "PREFIX bkg: <https://w3id.org/budapest-kg/ontology#> "
-        "SELECT (COUNT(?s) AS ?n) WHERE { ?s a bkg:PartyToConvention }",
+        "SELECT (COUNT(?s) AS ?n) WHERE { ?s bkg:isPartyTo <https://w3id.org/budapest-kg/id/treaty/ets-185> }",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["results"]["bindings"][0]["n"]["value"] == str(len(ex.parties("ETS 185")))
@@ -55,12 +55,12 @@ def test_malformed_query_exits_non_zero_with_the_parser_message(build_dir):
 
 def test_validate_lists_every_problem_and_fails(project_copy):
     with open(project_copy / "data" / "acts.csv", "a", encoding="utf-8") as handle:
-        handle.write("ETS 185,QQQ,accession,2020-01-01,verified,src,,\n")
-        handle.write("ETS 185,FRA,signature,2001-13-01,verified,src,,\n")
+        handle.write("ETS 185,QQQ,accession,2020-01-01,,,,verified,src,,\n")
+        handle.write("ETS 185,FRA,signature,2001-13-01,,,,verified,src,,\n")
     (project_copy / "ontology" / "extra.ttl").write_text("this is not turtle\n", encoding="utf-8")
     result = run("validate", env={"BKG_SOURCE_DIR": str(project_copy)})
     assert result.returncode == 1
-    assert "unknown State 'QQQ'" in result.stderr
+    assert "unknown party 'QQQ'" in result.stderr
     assert "'2001-13-01' is not a valid date" in result.stderr
     assert "extra.ttl:1: broken Turtle" in result.stderr
     assert "Traceback" not in result.stderr

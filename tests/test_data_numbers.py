@@ -36,10 +36,9 @@ def test_signatories_only_per_treaty(store, code):
 
 def test_member_and_non_member_parties_to_the_convention(store):
     parties = ex.parties("ETS 185")
-    member = ex.select(
-        store, f"SELECT ?s WHERE {{ ?s a <{ex.BKG}CouncilOfEuropeMemberParty> ; a <{ex.BKG}PartyToConvention> }}"
-    )
-    other = ex.select(store, f"SELECT ?s WHERE {{ ?s a <{ex.BKG}NonMemberParty> ; a <{ex.BKG}PartyToConvention> }}")
+    category = f"{ex.treaty('ETS 185')}/category"
+    member = ex.select(store, f"SELECT ?s WHERE {{ ?s a <{category}/member-party> }}")
+    other = ex.select(store, f"SELECT ?s WHERE {{ ?s a <{category}/non-member-party> }}")
     assert {ex.iso(r["s"]) for r in member} == parties & ex.members()
     assert {ex.iso(r["s"]) for r in other} == parties - ex.members()
     assert (len(parties & ex.members()), len(parties - ex.members())) == (45, 36)
@@ -48,7 +47,7 @@ def test_member_and_non_member_parties_to_the_convention(store):
 def test_second_protocol_signatories_consents_and_not_in_force(store):
     assert states_with(store, "isSignatoryOf", "CETS 224") == ex.signatories("CETS 224")
     assert len(ex.signatories("CETS 224")) == 52
-    assert states_with(store, "isContractingStateOf", "CETS 224") == ex.contracting("CETS 224") == {"SRB", "JPN", "HUN"}
+    assert states_with(store, "isContractingPartyOf", "CETS 224") == ex.contracting("CETS 224") == {"SRB", "JPN", "HUN"}
     in_force = ex.select(
         store, f"SELECT ?f WHERE {{ <{ex.treaty('CETS 224')}> <http://data.europa.eu/eli/ontology#in_force> ?f }}"
     )
@@ -70,10 +69,10 @@ PARTIES_ON = """
 PREFIX bkg: <https://w3id.org/budapest-kg/ontology#>
 PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
 SELECT DISTINCT ?state WHERE {
-  ?entry a bkg:EntryIntoForceForState ; bkg:treaty ?_treaty ; bkg:boundState ?state ; bkg:date ?date .
+  ?entry a bkg:EntryIntoForceForParty ; bkg:treaty ?_treaty ; bkg:boundParty ?state ; bkg:date ?date .
   FILTER(?date <= ?_date)
-  FILTER NOT EXISTS { ?out a bkg:Denunciation ; bkg:treaty ?_treaty ; bkg:denouncingState ?state ; bkg:date ?end
-                      FILTER(?end <= ?_date) }
+  FILTER NOT EXISTS { ?out a bkg:Denunciation ; bkg:treaty ?_treaty ; bkg:denouncingParty ?state ;
+                      bkg:effectiveDate ?end FILTER(?end <= ?_date) }
 }
 """
 
@@ -91,7 +90,7 @@ def test_cumulative_counts_grow_and_the_united_states_is_sixteenth(store):
     assert counts == sorted(counts)
     assert counts[0] > 0
     dated = sorted(
-        (r["date"], r["iso3"])
+        (r["date"], r["party"])
         for r in ex.rows("acts.csv")
         if r["treaty"] == "ETS 185" and r["act"] in ex.CONSENTS and r["date"]
     )

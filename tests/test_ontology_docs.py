@@ -79,7 +79,7 @@ def test_html_shows_super_classes_domains_ranges_and_alignments(server):
     _, _, body = get(server, "/ontology")
     html = body.decode("utf-8")
     party = html[html.index('id="Party"') : html.index("</section>", html.index('id="Party"'))]
-    assert 'href="#ContractingState"' in party  # super-class
+    assert 'href="#ContractingParty"' in party  # super-class
     is_party = html[html.index('id="isPartyTo"') : html.index("</section>", html.index('id="isPartyTo"'))]
     assert "Domain" in is_party
     assert 'href="#Treaty"' in is_party  # range

@@ -166,7 +166,7 @@ def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
         for p in graph.objects(dataset, VOID.classPartition)
     }
     assert classes[BKG.State] == len(ex.state_names())
-    assert classes[BKG.PartyToConvention] == len(parties)
+    assert classes[ID["treaty/ets-185/category/party"]] == len(parties)
 
 
 def test_void_names_the_downloads_and_their_dcat_description(live_server):

@@ -101,7 +101,7 @@ def by_treaty(acts) -> dict[str, dict[str, dict[str, dict]]]:
     """treaty -> iso3 -> act -> row."""
     out: dict = defaultdict(lambda: defaultdict(dict))
     for row in acts:
-        out[row["treaty"]][row["iso3"]][row["act"]] = row
+        out[row["treaty"]][row["party"]][row["act"]] = row
     return out
 
 
@@ -110,7 +110,7 @@ def test_home_shows_parties_and_signatories_only_per_treaty(client, acts):
     rows = {row[0]: row for row in home.body_rows("table-0")}
     for treaty, states in by_treaty(acts).items():
         parties = sum(1 for a in states.values() if "entry-into-force" in a)
-        signatories_only = sum(1 for a in states.values() if "signature" in a and not CONSENTS & set(a))
+        signatories_only = len(ex.signatories(treaty) - ex.acts_of(ex.CONSENTS, treaty))
         row = next(r for name, r in rows.items() if f"({treaty})" in name)
         assert int(row[1]) == parties, treaty
         assert int(row[3]) == signatories_only, treaty
@@ -192,10 +192,10 @@ def test_state_page_shows_acts_as_a_timeline_categories_and_links(client, acts):
     france = page(client, "/id/state/FRA")
     text = france.plain
     for row in acts:
-        if row["iso3"] == "FRA" and row["date"]:
+        if row["party"] == "FRA" and row["date"]:
             assert row["date"] in text, row
     assert "Party to the Convention on Cybercrime" in text
-    assert "Council of Europe member Party" in text
+    assert "Party to the Convention on Cybercrime (ETS 185) that is a member of the Council of Europe" in text
     assert ("http://publications.europa.eu/resource/authority/country/FRA") in {h for h, _ in france.links}
     assert "EU authority table" in text
     # The timeline of each treaty is in date order.
@@ -204,7 +204,7 @@ def test_state_page_shows_acts_as_a_timeline_categories_and_links(client, acts):
 
 
 def test_generic_page_renders_labels_not_raw_iris(client):
-    event = page(client, "/id/event/ets-185/FRA/consent")
+    event = page(client, "/id/event/ets-185/FRA/consent/1")
     link_texts = {text for _, text in event.links}
     assert {"France", "Convention on Cybercrime", "ratification"} <= link_texts
     assert ("/id/state/FRA", "France") in event.links
@@ -286,7 +286,7 @@ def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_re
     clauses = [
         r for r in ex.rows("reservations_declarations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"
     ]
-    made = [r for r in ex.rows("state_reservations.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
+    made = [r for r in ex.rows("party_statements.csv") if r["treaty"] == "CETS 224" and r["kind"] == "reservation"]
     number = re.match(r"Art\. (\d+)", made[0]["provision"]).group(1)
     article = page(client, f"/id/treaty/cets-224/article/{number}")
     assert articles[number]["heading_en"] in article.plain
@@ -297,7 +297,7 @@ def test_article_page_shows_its_obligation_and_the_reservations_it_allows_and_re
             assert clause["description"] in article.plain
     for row in made:
         if re.match(rf"Art\. {number}\b", row["provision"]):
-            assert any(f"/{row['iso3']}/reservation/" in href for href, _ in article.links), row
+            assert any(f"/{row['party']}/reservation/" in href for href, _ in article.links), row
 
 
 @pytest.mark.parametrize("subject", ["state/FRA", "state/JPN", "treaty/ets-185"])

@@ -25,21 +25,21 @@ def test_project_data_reads_without_problems(project_copy):
 def test_every_problem_is_reported_with_file_and_line(project_copy):
     acts = project_copy / "data" / "acts.csv"
     short = append(acts, "ETS 185,FRA,signature")
-    unknown = append(acts, "ETS 185,XXZ,accession,2020-01-01,verified,a source,,")
-    impossible = append(acts, "ETS 189,CHN,signature,2021-02-30,verified,a source,,")
-    wrong_format = append(acts, "ETS 189,IND,signature,23/11/2001,verified,a source,,")
-    no_state = append(acts, "ETS 189,,accession,2020-01-01,verified,a source,,")
+    unknown = append(acts, "ETS 185,XXZ,accession,2020-01-01,,,,verified,a source,,")
+    impossible = append(acts, "ETS 189,CHN,signature,2021-02-30,,,,verified,a source,,")
+    wrong_format = append(acts, "ETS 189,IND,signature,23/11/2001,,,,verified,a source,,")
+    no_state = append(acts, "ETS 189,,accession,2020-01-01,,,,verified,a source,,")
     states = project_copy / "data" / "states.csv"
     append(states, "CHN,China")
     append(states, "IND,India")
     with pytest.raises(DataError) as caught:
         read_sources(project_copy / "data")
     messages = [str(p) for p in caught.value.problems]
-    assert any(f"acts.csv:{short}: expected 8 fields, found 3" in m for m in messages)
-    assert any(f"acts.csv:{unknown}: iso3: unknown State 'XXZ'" in m for m in messages)
+    assert any(f"acts.csv:{short}: expected 11 fields, found 3" in m for m in messages)
+    assert any(f"acts.csv:{unknown}: party: unknown party 'XXZ'" in m for m in messages)
     assert any(f"acts.csv:{impossible}: date: '2021-02-30' is not a valid date" in m for m in messages)
     assert any(f"acts.csv:{wrong_format}: date: '23/11/2001' is not a valid date" in m for m in messages)
-    assert any(f"acts.csv:{no_state}: iso3: an act needs a State" in m for m in messages)
+    assert any(f"acts.csv:{no_state}: party: an act needs a party" in m for m in messages)
 
 
 def test_unknown_iso_code_in_states_is_refused(project_copy):
@@ -47,22 +47,24 @@ def test_unknown_iso_code_in_states_is_refused(project_copy):
     with pytest.raises(DataError) as caught:
         read_sources(project_copy / "data")
     assert [str(p).split("states.csv:")[1] for p in caught.value.problems] == [
-        f"{line}: iso3: 'ZZZ' is not an ISO 3166-1 alpha-3 country code"
+        f"{line}: iso3: 'ZZZ' is not an ISO 3166-1 alpha-3 country code (nor a former one, ISO 3166-3)"
     ]
 
 
 def test_duplicate_act_and_entry_into_force_before_consent(project_copy):
     acts = project_copy / "data" / "acts.csv"
-    duplicate = append(acts, "ETS 185,FRA,ratification,2006-01-10,verified,a source,,")
+    duplicate = append(acts, "ETS 185,FRA,ratification,2006-01-10,,,,verified,a source,,")
     append(project_copy / "data" / "states.csv", "CHN,China")
-    append(acts, "CETS 224,CHN,accession,2020-05-01,verified,a source,,")
-    early = append(acts, "CETS 224,CHN,entry-into-force,2020-01-01,verified,a source,,")
+    append(acts, "CETS 224,CHN,accession,2022-05-20,,,,verified,a source,,")
+    early = append(acts, "CETS 224,CHN,entry-into-force,2022-05-15,,,,verified,a source,,")
     with pytest.raises(DataError) as caught:
         read_sources(project_copy / "data")
     messages = [str(p) for p in caught.value.problems]
-    assert any(f"acts.csv:{duplicate}: act: duplicate consent of FRA for ETS 185" in m for m in messages)
     assert any(
-        f"acts.csv:{early}: date: entry into force 2020-01-01 is before the consent 2020-05-01" in m for m in messages
+        f"acts.csv:{duplicate}: duplicate ratification of FRA for ETS 185 dated 2006-01-10" in m for m in messages
+    )
+    assert any(
+        f"acts.csv:{early}: date: entry into force 2022-05-15 is before the consent 2022-05-20" in m for m in messages
     )
 
 

@@ -94,9 +94,12 @@ def make_row(code: str, src: dict[str, str], act: str, date: str, evidence_act: 
     evidence = act_evidence(text, evidence_act) or text
     return {
         "treaty": code,
-        "iso3": src["iso3"].strip(),
+        "party": src["iso3"].strip(),
         "act": act,
         "date": date,
+        "earliest": "",
+        "latest": "",
+        "predecessor": "",
         "status": status_of(evidence, evidence_act),
         "source": evidence,
         "source_as_of": src["source_as_of"].strip(),

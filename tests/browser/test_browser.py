@@ -56,7 +56,11 @@ def test_home_to_treaty_to_state(browser, server, acts):
     follow(browser, browser.find_element(By.LINK_TEXT, "France"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "France"
     timeline = browser.find_element(By.CSS_SELECTOR, "ol.timeline").text
-    france = sorted(r["date"] for r in acts if r["iso3"] == "FRA" and r["treaty"] == "ETS 185" and r["date"])
+    # Every dated act of France on the Convention: those of acts.csv and its reservations, declarations and
+    # designations of authorities (party_statements.csv).
+    statements = ex.rows("party_statements.csv")
+    dated = [r for r in acts + statements if r["party"] == "FRA" and r["treaty"] == "ETS 185" and r["date"]]
+    france = sorted(r["date"] for r in dated)
     assert [line.split()[0] for line in timeline.splitlines()] == france
     assert "Party to the Convention on Cybercrime" in browser.find_element(By.TAG_NAME, "main").text
 
