@@ -1,4 +1,4 @@
-"""A treaty's last change: the State acts of the latest date up to today, with where they were recorded from.
+"""A treaty's last change: the acts of parties of the latest date up to today, with where they were recorded from.
 
 What a visitor asks after an update ("who joined last?"): the acts themselves are linked, and the
 provenance says which source, as of which day, the graph has them from (for an act imported from the
@@ -32,7 +32,7 @@ def read_last_change(lookup: Lookup, treaty: str, today: dt.date | None = None) 
     """The acts on the treaty of the latest date not after today; None when no act is dated."""
     today = today or dt.date.today()
     rows = lookup.select(
-        f"SELECT ?e ?d ?s WHERE {{ ?e a bkg:StateAct ; bkg:treaty <{treaty}> ; bkg:date ?d ; bkg:actor ?s"
+        f"SELECT ?e ?d ?s WHERE {{ ?e a bkg:PartyAct ; bkg:treaty <{treaty}> ; bkg:date ?d ; bkg:actor ?s"
         f' FILTER(?d <= "{today.isoformat()}"^^xsd:date) }} ORDER BY DESC(?d) ?e'
     )
     if not rows:
@@ -48,17 +48,18 @@ def read_last_change(lookup: Lookup, treaty: str, today: dt.date | None = None) 
 
 
 def name_kind(lookup: Lookup, act: str) -> str:
-    """The label of the act's most specific kind of State act ('' when it has none)."""
+    """The label of the act's most specific kind of act of a party ('' when it has none)."""
     kinds = {r["k"].value for r in lookup.select(f"SELECT ?k WHERE {{ <{act}> a ?k }}")}
-    state_act = str(lookup.bkg.StateAct)
-    specific = [k for k in lookup.most_specific(kinds) if state_act in lookup.superclasses.get(k, ())]
+    party_act = str(lookup.bkg.PartyAct)
+    specific = [k for k in lookup.most_specific(kinds) if party_act in lookup.superclasses.get(k, ())]
     return lookup.label(specific[0]) if specific else ""
 
 
 def add_provenance(lookup: Lookup, act: str, change: LastChange) -> None:
     for row in lookup.select(
-        f"SELECT ?asof ?src WHERE {{ OPTIONAL {{ <{act}> bkg:sourceAsOf ?asof }}"
-        f" OPTIONAL {{ <{act}> prov:wasDerivedFrom ?src }} }}"
+        # Provenance is on the act's record (1.0), not on the act itself.
+        f"SELECT ?asof ?src WHERE {{ ?record bkg:describes <{act}> ."
+        f" OPTIONAL {{ ?record bkg:sourceAsOf ?asof }} OPTIONAL {{ ?record prov:wasDerivedFrom ?src }} }}"
     ):
         change.as_of = max(change.as_of, str(row.get("asof", "")))
         if row.get("src") and row["src"].value not in change.sources:

@@ -23,8 +23,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from budapest_kg.iris import party_iri
+
+from .acts import CONSENT_KINDS
 from .links import read_links
-from .sources import CONSENT_KINDS, Sources, read_sources
+from .sources import Sources, read_sources
 from .table import DataError, Problem
 
 SIGNATORY = "P1891"
@@ -82,17 +85,23 @@ def export_wikidata(data_dir: Path, treaty_code: str, item: str | None) -> Expor
     for act in sources.acts:
         if act.treaty != treaty_code or (act.act != "signature" and act.act not in CONSENT_KINDS):
             continue
-        what = f"{act.iso3} {act.act} {act.date or '(no date)'} (acts.csv:{act.line})"
+        what = f"{act.party} {act.act} {act.given or '(no date)'} (acts.csv:{act.line})"
         url = URL.search(act.source)
+        subject = subject_of(act.party)
         if act.status != "verified":
             out.skipped.append(f"{what}: status {act.status}; only verified acts are given to Wikidata")
-        elif f"state/{act.iso3}" not in items:
-            out.skipped.append(f"{what}: links.csv has no Wikidata item for {act.iso3}")
+        elif subject not in items:
+            out.skipped.append(f"{what}: links.csv has no Wikidata item for {act.party}")
         elif url is None:
             out.skipped.append(f"{what}: its source has no address to cite")
         else:
-            out.lines.append(statement(item, act, items[f"state/{act.iso3}"], cited(url.group(0))))
+            out.lines.append(statement(item, act, items[subject], cited(url.group(0))))
     return out
+
+
+def subject_of(party: str) -> str:
+    """links.csv's subject for a party: 'state/FRA', 'organisation/european-union'."""
+    return str(party_iri(party)).rsplit("/id/", 1)[1]
 
 
 def cited(url: str) -> str:
@@ -107,5 +116,7 @@ def statement(treaty: str, act, state: str, url: str) -> str:
     fields = [treaty, SIGNATORY if act.act == "signature" else RATIFIED_BY, state]
     if act.date:
         fields += [POINT_IN_TIME, f"+{act.date.isoformat()}T00:00:00Z/11"]
+    elif len(act.given) == 7:  # a month only: Wikidata's precision 10
+        fields += [POINT_IN_TIME, f"+{act.given}-00T00:00:00Z/10"]
     fields += [REFERENCE_URL, f'"{url}"']
     return "\t".join(fields)

@@ -137,15 +137,16 @@ def entries_from_data(data_dir: Path, treaty: str) -> list[Entry]:
              if r["treaty"] == treaty} if (data_dir / "chart_flags.csv").is_file() else {}  # fmt: skip
     entries: dict[str, Entry] = {}
     for act in read_csv(data_dir / "acts.csv"):
-        if act["treaty"] != treaty or act["act"] in ("invitation-to-accede", "denunciation"):
+        if act["treaty"] != treaty or act["act"] in ("invitation-to-accede", "denunciation", "succession"):
             continue
-        entry = entries.get(act["iso3"]) or Entry(names[act["iso3"]], member=act["iso3"] in members)
-        entry = replace(entry, flags=flags.get(act["iso3"], ""))
+        party = act["party"]
+        entry = entries.get(party) or Entry(names[party], member=party in members)
+        entry = replace(entry, flags=flags.get(party, ""))
         if act["act"] == "signature":
             entry = replace(entry, signature=act["date"])
         elif act["act"] in CONSENTS:
             entry = replace(entry, consent=act["date"], accession=act["act"] == "accession")
         elif act["act"] == "entry-into-force":
             entry = replace(entry, eif=act["date"])
-        entries[act["iso3"]] = entry
+        entries[party] = entry
     return sorted(entries.values(), key=lambda e: e.name)

@@ -38,12 +38,27 @@ ACTS = [
 GHANA = Entry("Ghana", consent="2018-12-03", accession=True, member=False)
 
 
+ACT_HEADER = [
+    "treaty",
+    "party",
+    "act",
+    "date",
+    "earliest",
+    "latest",
+    "predecessor",
+    "status",
+    "source",
+    "source_as_of",
+    "note",
+]
+
+
 def write_acts(path: Path, acts=ACTS, status="verified", as_of=AS_OF) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["treaty", "iso3", "act", "date", "status", "source", "source_as_of", "note"])
-        for iso3, act, date in acts:
-            writer.writerow([TREATY, iso3, act, date, status, "a test's fixture", as_of, ""])
+        writer.writerow(ACT_HEADER)
+        for party, act, date in acts:
+            writer.writerow([TREATY, party, act, date, "", "", "", status, "a test's fixture", as_of, ""])
 
 
 @pytest.fixture
@@ -51,7 +66,7 @@ def tree(tmp_path) -> Path:
     """A source tree whose data/ has the project's States and treaties and the small act table above."""
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("treaties.csv", "states.csv", "state_names.csv", "coe_membership.csv", "state_reservations.csv"):
+    for name in ("treaties.csv", "states.csv", "state_names.csv", "coe_membership.csv", "party_statements.csv"):
         shutil.copy(ROOT / "data" / name, data / name)
     write_acts(data / "acts.csv")
     return tmp_path
@@ -131,7 +146,7 @@ def test_one_new_accession_and_one_corrected_date_give_exactly_that_diff(tree, l
     changed = [line for line in after if line not in before]
     assert len(after) == len(before) + 1
     assert len(changed) == 2
-    written = {(r["iso3"], r["act"]): r for r in rows(tree / "data" / "acts.csv")}
+    written = {(r["party"], r["act"]): r for r in rows(tree / "data" / "acts.csv")}
     source = f"{NEW_ADDRESS.format(n=185)} (CoE chart, status 01/06/2025)" if layout == "new" else None
     for key, date in ((("AUT", "ratification"), "2012-06-14"), (("GHA", "accession"), "2018-12-03")):
         row = written[key]
@@ -235,12 +250,22 @@ def test_flags_new_on_the_chart_are_shown_then_recorded(tree):
     entries = [replace(e, flags={"Austria": "RDA", "Albania": "A"}.get(e.name, "")) for e in entries]
     html = new_layout(185, "2025-06-01", entries)
     diff = compare(read_chart(html), tree / "data", TREATY)
-    assert [(c.iso3, c.old, c.new) for c in diff.of("flags")] == [("ALB", "", "A"), ("AUT", "", "R D A")]
+    # What party_statements.csv already records counts as flagged (Albania's authorities, Austria's reservation).
+    letters = {"reservation": "R", "declaration": "D", "authority": "A", "territorial-application": "T"}
+    statements = [r for r in rows(tree / "data" / "party_statements.csv") if r["treaty"] == TREATY]
+    known = {
+        party: " ".join(f for f in "RDAT" if f in {letters[r["kind"]] for r in statements if r["party"] == party})
+        for party in ("ALB", "AUT")
+    }
+    shown = {"ALB": "A", "AUT": "R D A"}
+    changed = [(party, known[party], flags) for party, flags in shown.items() if known[party] != flags]
+    assert changed  # Austria's declaration is not recorded
+    assert [(c.iso3, c.old, c.new) for c in diff.of("flags")] == changed
     assert run(tree, html, "--write") == 0
     recorded = {
         r["iso3"]: (r["flags"], r["source_as_of"], r["status"]) for r in rows(tree / "data" / "chart_flags.csv")
     }
-    assert recorded == {"ALB": ("A", "2025-06-01", "verified"), "AUT": ("R D A", "2025-06-01", "verified")}
+    assert recorded == {party: (flags, "2025-06-01", "verified") for party, _, flags in changed}
     assert compare(read_chart(html), tree / "data", TREATY).empty
 
 
@@ -248,11 +273,11 @@ def test_reservations_already_recorded_are_not_new_flags(tree):
     write_acts(tree / "data" / "acts.csv", [])
     with open(tree / "data" / "acts.csv", "a", newline="", encoding="utf-8") as handle:
         csv.writer(handle, lineterminator="\n").writerow(
-            ["CETS 224", "JPN", "acceptance", "2023-08-10", "verified", "a test's fixture", AS_OF, ""]
+            ["CETS 224", "JPN", "acceptance", "2023-08-10", "", "", "", "verified", "a test's fixture", AS_OF, ""]
         )
-    html = new_layout(224, "2025-06-01", [Entry("Japan", consent="2023-08-10", flags="RD", member=False)])
+    html = new_layout(224, "2025-06-01", [Entry("Japan", consent="2023-08-10", flags="RDA", member=False)])
     diff = compare(read_chart(html), tree / "data", "CETS 224")
-    assert diff.empty, diff.changes  # state_reservations.csv records Japan's reservation and declaration
+    assert diff.empty, diff.changes  # party_statements.csv records Japan's reservation, declaration and authorities
 
 
 def test_a_chart_older_than_the_data_does_not_overwrite_it(tree):
@@ -272,7 +297,7 @@ def test_a_state_new_to_the_data_is_added_with_its_act(tree):
     html = old_layout(185, "2025-06-01", entries)
     assert run(tree, html, "--write") == 0
     assert {"iso3": "BHS", "name": "Bahamas"} in rows(tree / "data" / "states.csv")
-    assert any(r["iso3"] == "BHS" and r["act"] == "accession" for r in rows(tree / "data" / "acts.csv"))
+    assert any(r["party"] == "BHS" and r["act"] == "accession" for r in rows(tree / "data" / "acts.csv"))
 
 
 def test_write_refuses_an_installed_package(tmp_path, tree, capsys):
@@ -305,7 +330,7 @@ def test_the_address_can_be_given_with_url(tree):
     html = new_layout(185, "2025-06-01", entries).replace('<link rel="canonical"', '<link rel="alternate"')
     url = "https://example.org/chart-185.html"
     assert run(tree, html, "--write", "--url", url) == 0
-    [ghana] = [r for r in rows(tree / "data" / "acts.csv") if r["iso3"] == "GHA"]
+    [ghana] = [r for r in rows(tree / "data" / "acts.csv") if r["party"] == "GHA"]
     assert ghana["source"] == f"{url} (CoE chart, status 01/06/2025)"
 
 
@@ -351,7 +376,7 @@ def test_the_kind_of_consent_follows_the_accession_mark(tree):
         ("kind", "AUS", "accession", "consent"),
     ]
     assert run(tree, html, "--write") == 0
-    written = {(r["iso3"], r["date"]): r for r in rows(tree / "data" / "acts.csv")}
+    written = {(r["party"], r["date"]): r for r in rows(tree / "data" / "acts.csv")}
     assert written[("ALB", "2002-06-20")]["act"] == "accession"
     assert written[("AUS", "2012-11-30")]["act"] == "consent"
     assert "kind not shown by the chart" in written[("AUS", "2012-11-30")]["note"]

@@ -55,7 +55,7 @@ def test_the_treaty_page_shows_its_last_change_with_links_and_provenance(client,
     text = " ".join("".join(found.text).split())
     assert text.startswith(f"{latest}: ")
     events = [href for href in found.links if href.startswith("/id/event/")]
-    assert sorted(href.split("/")[-2] for href in events) == sorted(a["iso3"] for a in changed)
+    assert sorted(href.split("/")[-3] for href in events) == sorted(a["party"] for a in changed)
     for href in events:
         assert client.get(href, headers={"Accept": "text/html"}).status_code == 200
     as_of = max(a["source_as_of"] for a in changed)

@@ -41,9 +41,9 @@ def test_every_verified_act_is_one_valid_statement(treaty, capsys):
     items = {r["subject"][6:]: r["target"].rsplit("/", 1)[-1] for r in ex.rows("links.csv")
              if r["subject"].startswith("state/") and "wikidata.org/entity/" in r["target"]}  # fmt: skip
     expected = sorted(
-        (SANDBOX, "P1891" if a["act"] == "signature" else "P6193", items[a["iso3"]], a["date"])
+        (SANDBOX, "P1891" if a["act"] == "signature" else "P6193", items[a["party"]], a["date"])
         for a in ex.rows("acts.csv")
-        if a["treaty"] == code and a["status"] == "verified" and a["iso3"] in items
+        if a["treaty"] == code and a["status"] == "verified" and a["party"] in items
         and (a["act"] == "signature" or a["act"] in CONSENTS) and "http" in a["source"]
     )  # fmt: skip
     found = sorted((s["item"], s["prop"], s["value"], s.get("P585", "")[1:11]) for s in statements)
@@ -62,7 +62,7 @@ def test_the_reference_is_cited_from_the_acts_own_source(capsys):
         sources = [
             a["source"]
             for a in ex.rows("acts.csv")
-            if a["treaty"] == "ETS 185" and a["iso3"] == items[statement["value"]]
+            if a["treaty"] == "ETS 185" and a["party"] == items[statement["value"]]
         ]
         url = statement["S854"].strip('"')
         assert any(url in source for source in sources), url

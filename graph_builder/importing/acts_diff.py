@@ -3,7 +3,8 @@
 Acts are compared per State in three slots: signature, consent (ratification, acceptance, approval,
 accession or a consent of unknown kind) and entry into force. Invitations to accede and denunciations
 are not on the charts and are never compared. R./D./A./T./C./O. flags are compared with
-data/chart_flags.csv (and, for R and D, with the reservations and declarations in state_reservations.csv).
+data/chart_flags.csv and with the reservations, declarations, designated authorities and territorial
+declarations in party_statements.csv (R, D, A, T).
 """
 
 from __future__ import annotations
@@ -12,16 +13,20 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..sources import act_group
+from ..acts import act_group
 from ..table import DataError, Problem
 from .chart import FLAGS, Chart, ChartProblem, ChartRow
 from .names import StateNames, read_names
 from .tables import RawTable, read_table
 
-ACT_COLUMNS = ("treaty", "iso3", "act", "date", "status", "source", "source_as_of", "note")
+ACT_COLUMNS = (
+    "treaty", "party", "act", "date", "earliest", "latest", "predecessor", "status", "source", "source_as_of", "note",
+)  # fmt: skip
 FLAG_COLUMNS = ("treaty", "iso3", "flags", "status", "source", "source_as_of")
 FLAGS_FILE = "chart_flags.csv"
 SLOTS = ("signature", "consent", "entry-into-force")
+# The chart's flag for each kind of party statement recorded in party_statements.csv.
+STATEMENT_FLAGS = {"reservation": "R", "declaration": "D", "authority": "A", "territorial-application": "T"}
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def recorded_acts(acts: RawTable, treaty: str) -> dict[tuple[str, str], DataAct]
         slot = act_group(row["act"].strip())
         if row["treaty"].strip() == treaty and slot in SLOTS:
             found.setdefault(
-                (row["iso3"].strip(), slot),
+                (row["party"].strip(), slot),
                 DataAct(line, row["act"].strip(), row["date"].strip(), row["status"].strip(), row["source_as_of"]),
             )
     return found
@@ -116,12 +121,12 @@ def recorded_flags(data_dir: Path, treaty: str) -> dict[str, tuple[frozenset[str
             flags[row["iso3"].strip()] = (letters, line)
     if problems:
         raise DataError(problems)
-    reservations = read_table(data_dir / "state_reservations.csv", ("treaty", "iso3", "kind"), missing_ok=True)
-    for row in reservations.rows:
-        letter = {"reservation": "R", "declaration": "D"}.get(row["kind"].strip())
+    statements = read_table(data_dir / "party_statements.csv", ("treaty", "party", "kind"), missing_ok=True)
+    for row in statements.rows:
+        letter = STATEMENT_FLAGS.get(row["kind"].strip())
         if row["treaty"].strip() == treaty and letter:
-            old, line = flags.get(row["iso3"].strip(), (frozenset(), 0))
-            flags[row["iso3"].strip()] = (old | {letter}, line)
+            old, line = flags.get(row["party"].strip(), (frozenset(), 0))
+            flags[row["party"].strip()] = (old | {letter}, line)
     return flags
 
 

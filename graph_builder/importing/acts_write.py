@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..sources import act_group
+from ..acts import act_group
 from .acts_diff import ACT_COLUMNS, FLAG_COLUMNS, FLAGS_FILE, SLOTS, Change, Diff
 from .tables import RawTable, read_table, write_tables
 
@@ -76,6 +76,9 @@ def update_act(row: dict[str, str], change: Change, diff: Diff, source: str, as_
         row["source"] = source
         if change.kind == "date":
             row["date"] = change.new
+            if row.get("earliest") or row.get("latest"):  # a day the chart gives replaces a window
+                row["note"] += f"; window was {row['earliest'] or '?'}..{row['latest'] or '?'}"
+                row["earliest"] = row["latest"] = ""
         else:
             row["act"] = change.new
             if change.new == "consent" and CHART_KIND_NOTE not in row["note"]:
@@ -85,11 +88,11 @@ def update_act(row: dict[str, str], change: Change, diff: Diff, source: str, as_
 
 
 def insert_act(acts: RawTable, treaty: str, change: Change, source: str, as_of: str) -> None:
-    """Insert after the State's last act on the treaty, else after the treaty's last act, else at the end."""
+    """Insert after the party's last act on the treaty, else after the treaty's last act, else at the end."""
     row = {column: "" for column in acts.header}
     row.update(
         treaty=treaty,
-        iso3=change.iso3,
+        party=change.iso3,
         act=change.act,
         date=change.new,
         status="verified",
@@ -97,7 +100,7 @@ def insert_act(acts: RawTable, treaty: str, change: Change, source: str, as_of: 
         source_as_of=as_of,
         note=CHART_KIND_NOTE if change.act == "consent" else "",
     )
-    same_state = [i for i, r in enumerate(acts.rows) if r["treaty"] == treaty and r["iso3"] == change.iso3]
+    same_state = [i for i, r in enumerate(acts.rows) if r["treaty"] == treaty and r["party"] == change.iso3]
     same_treaty = [i for i, r in enumerate(acts.rows) if r["treaty"] == treaty]
     at = (same_state or same_treaty or [len(acts.rows) - 1])[-1] + 1
     acts.rows.insert(at, row)
