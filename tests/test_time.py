@@ -211,8 +211,9 @@ def timeline(tmp_path_factory):
     for name in ("data", "ontology", "queries"):
         shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("curation"))
     data = root / "data"
-    append(data / "organisations.csv", "european-union,international-organisation,European Union,"
-                                       "Union européenne,,verified,test source")  # fmt: skip
+    if "\neuropean-union," not in (data / "organisations.csv").read_text(encoding="utf-8"):
+        append(data / "organisations.csv", "european-union,international-organisation,European Union,"
+                                           "Union européenne,,verified,test source")  # fmt: skip
     acts = data / "acts.csv"
     lines = {
         "eu": append(acts, "ETS 185,european-union,signature,2025-03-01,,,,verified,test source,,"),
