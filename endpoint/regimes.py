@@ -35,7 +35,11 @@ class Regime:
     contracting: set[str] = field(default_factory=set)
     parties: set[str] = field(default_factory=set)
     opened: str = ""
-    in_force: str = ""
+    in_force: str = ""  # the day the sources record
+    rule: str = ""  # the entry-into-force rule in words
+    required: int = 0  # consents the rule needs
+    counted: int = 0  # consents it counts on the status date
+    expected: str = ""  # the day the rule gives from the consents, when enough are counted
 
     @property
     def participants(self) -> set[str]:
@@ -107,12 +111,30 @@ def read_regime(lookup: Lookup, code: str) -> Regime:
     iri = rows[0]["t"].value
     regime = Regime(iri, code, lookup.label(iri), opened=str(rows[0].get("opened", "")))
     regime.in_force = str(rows[0].get("inForce", ""))
-    buckets = {"isSignatoryOf": regime.signatories, "isContractingStateOf": regime.contracting,
+    buckets = {"isSignatoryOf": regime.signatories, "isContractingPartyOf": regime.contracting,
                "isPartyTo": regime.parties}  # fmt: skip
-    links = "bkg:isSignatoryOf bkg:isContractingStateOf bkg:isPartyTo"
-    for row in lookup.select(f"SELECT ?s ?p WHERE {{ VALUES ?p {{ {links} }} ?s ?p <{iri}> }}"):
+    links = "bkg:isSignatoryOf bkg:isContractingPartyOf bkg:isPartyTo"
+    # States only: an international organisation that takes part (the EU) is shown apart, never counted as one.
+    for row in lookup.select(f"SELECT ?s ?p WHERE {{ VALUES ?p {{ {links} }} ?s ?p <{iri}> ; a bkg:State }}"):
         buckets[row["p"].value.rsplit("#", 1)[-1]].add(row["s"].value)
+    read_entry_rule(lookup, regime)
     return regime
+
+
+def read_entry_rule(lookup: Lookup, regime: Regime) -> None:
+    """The treaty's entry-into-force rule in words, and what the build derived from it on its status date."""
+    rows = lookup.select(
+        f"SELECT ?text ?needed ?counted ?expected WHERE {{ <{regime.iri}> bkg:hasRule ?r ."
+        " ?r bkg:ruleKind bkg:EntryIntoForceRule ; dcterms:description ?text ."
+        " OPTIONAL { ?r bkg:consentsRequired ?needed } OPTIONAL { ?r bkg:consentsCounted ?counted }"
+        " OPTIONAL { ?r bkg:expectedEarliest ?expected } }"
+    )
+    if rows:
+        row = rows[0]
+        regime.rule = row["text"].value
+        regime.required = int(row["needed"].value) if "needed" in row else 0
+        regime.counted = int(row["counted"].value) if "counted" in row else 0
+        regime.expected = str(row.get("expected", ""))
 
 
 def read_states(lookup: Lookup) -> dict[str, dict]:
@@ -142,15 +164,17 @@ def count_by_region(states: dict[str, dict], groups: dict[str, str]) -> list[tup
 def read_signings(lookup: Lookup, un: Regime, parties: set[str]) -> list[Signing]:
     """The UN signatures of Budapest Parties, each with its date, status, source and source's status date."""
     rows = lookup.select(
-        f"SELECT ?s ?d ?status ?source ?asOf WHERE {{ ?e a bkg:Signature ; bkg:signatory ?s ; bkg:treaty <{un.iri}> ."
-        " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:verificationStatus ?status }"
-        " OPTIONAL { ?e bkg:sourceNote ?source } OPTIONAL { ?e bkg:sourceAsOf ?asOf } }"
+        f"SELECT ?s ?d ?low ?high ?status ?source ?asOf WHERE {{ ?e a bkg:Signature ; bkg:signatory ?s ;"
+        f" bkg:treaty <{un.iri}> . OPTIONAL {{ ?e bkg:date ?d }}"
+        " OPTIONAL { ?e bkg:earliestDate ?low } OPTIONAL { ?e bkg:latestDate ?high }"
+        " OPTIONAL { ?record bkg:describes ?e . OPTIONAL { ?record bkg:verificationStatus ?status }"
+        " OPTIONAL { ?record bkg:sourceNote ?source } OPTIONAL { ?record bkg:sourceAsOf ?asOf } } }"
     )
     signed = [
         Signing(
             state=r["s"].value,
             name=lookup.label(r["s"].value),
-            date=str(r.get("d", "")),
+            date=day_or_window(r),
             status=lookup.label(r["status"].value) if "status" in r else "",
             source=str(r.get("source", "")),
             as_of=str(r.get("asOf", "")),
@@ -159,6 +183,15 @@ def read_signings(lookup: Lookup, un: Regime, parties: set[str]) -> list[Signing
         if r["s"].value in parties
     ]
     return sorted(signed, key=lambda s: s.name.casefold())
+
+
+def day_or_window(row: dict) -> str:
+    """The day of an act, or the days it lies between when the source gives no day (Hanoi, 25 or 26 October)."""
+    if "d" in row:
+        return str(row["d"])
+    if "low" in row and "high" in row:
+        return f"between {row['low']} and {row['high']}"
+    return ""
 
 
 def read_outside(lookup: Lookup, budapest: Regime, un: Regime, states: dict[str, dict]) -> list[dict]:
@@ -182,8 +215,8 @@ def read_outside(lookup: Lookup, budapest: Regime, un: Regime, states: dict[str,
 def read_organisations(lookup: Lookup, un: Regime) -> list[dict]:
     """Participants in the UN Convention that are not States (the European Union), with their signatures."""
     rows = lookup.select(
-        f"SELECT ?who ?d WHERE {{ ?e a bkg:Signature ; bkg:actor ?who ; bkg:treaty <{un.iri}> ."
-        " OPTIONAL { ?e bkg:date ?d } FILTER NOT EXISTS { ?who a bkg:State } }"
+        f"SELECT ?who ?d WHERE {{ ?e a bkg:Signature ; bkg:signatory ?who ; bkg:treaty <{un.iri}> ."
+        " ?who a bkg:InternationalOrganisation . OPTIONAL { ?e bkg:date ?d } }"
     )
     return [{"iri": r["who"].value, "name": lookup.label(r["who"].value), "date": str(r.get("d", ""))} for r in rows]
 
@@ -205,24 +238,31 @@ def read_eu_members(lookup: Lookup, budapest: Regime, un: Regime) -> list[dict]:
     return sorted(members, key=lambda m: m["name"].casefold())
 
 
-# The UN Convention's facts shown beside the numbers, in this order (data/treaty_facts.csv names them).
-FACTS = {
-    "adoption": "Adopted",
-    "opening_for_signature_new_york": "Open for signature",
-    "depositary": "Depositary",
-    "entry_into_force_condition": "Entry into force",
-    "open_to": "Open to",
-}
+# The UN Convention's facts shown beside the numbers, in this order: facts of data/treaty_facts.csv, then
+# rules of data/treaty_rules.csv (their prose is generated from their terms).
+FACTS = {"adoption": "Adopted", "opening_for_signature_new_york": "Open for signature", "open_to": "Open to"}
+RULES = {"DepositaryRule": "Depositary", "EntryIntoForceRule": "Entry into force"}
 
 
 def read_facts(lookup: Lookup, treaty: Regime) -> list[dict]:
     rows = lookup.select(
         f"SELECT ?kind ?value ?source WHERE {{ <{treaty.iri}> bkg:hasFact ?f . ?f bkg:factKind ?kind ; rdf:value ?value"
-        " OPTIONAL { ?f bkg:sourceNote ?source } }"
+        " OPTIONAL { ?record bkg:describes ?f ; bkg:sourceNote ?source } }"
     )
     found = {r["kind"].value: r for r in rows}
-    return [
-        {"name": name, "value": found[kind]["value"].value, "source": str(found[kind].get("source", ""))}
+    facts = [
+        {"name": name, "value": found[kind]["value"].value.rstrip("."), "source": str(found[kind].get("source", ""))}
         for kind, name in FACTS.items()
         if kind in found
     ]
+    rows = lookup.select(
+        f"SELECT ?kind ?text ?source WHERE {{ <{treaty.iri}> bkg:hasRule ?r . ?r bkg:ruleKind ?kind ;"
+        " dcterms:description ?text OPTIONAL { ?record bkg:describes ?r ; bkg:sourceNote ?source } }"
+    )
+    rules = {r["kind"].value.rsplit("#", 1)[-1]: r for r in rows}
+    facts += [
+        {"name": name, "value": rules[kind]["text"].value.rstrip("."), "source": str(rules[kind].get("source", ""))}
+        for kind, name in RULES.items()
+        if kind in rules
+    ]
+    return facts

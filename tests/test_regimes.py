@@ -25,7 +25,21 @@ def text(name: str) -> str:
 
 
 def un_acts(kind: set[str]) -> dict[str, dict[str, str]]:
-    return {r["iso3"]: r for r in ex.rows("acts.csv") if r["treaty"] == UN and r["act"] in kind}
+    return {r["party"]: r for r in ex.rows("acts.csv") if r["treaty"] == UN and r["act"] in kind}
+
+
+def organisations() -> set[str]:
+    """Parties that are international organisations (organisations.csv), not States."""
+    return {r["id"] for r in ex.rows("organisations.csv") if r["kind"] == "international-organisation"}
+
+
+def window(act: dict[str, str]) -> tuple[str, str, str]:
+    """(day, earliest, latest) as the graph gives them: a day is its own bounds, unless the treaty's opening
+    narrows a window (a signature cannot precede the opening for signature)."""
+    if act["date"]:
+        return act["date"], act["date"], act["date"]
+    opened = ex.treaty_row(act["treaty"])["opened"]
+    return "", max(act["earliest"], opened) if act["earliest"] else opened, act["latest"]
 
 
 def regions() -> dict[str, str]:
@@ -78,7 +92,9 @@ def test_budapest_parties_and_the_un_convention(store, position):
         if act is None:
             assert (row["unSigned"], row["unSignatureSource"]) == (None, None)
             continue
-        assert (row["unSigned"] or "", row["unSignatureStatus"]) == (act["date"], act["status"])
+        found_window = (row["unSigned"] or "", row["unSignedEarliest"] or "", row["unSignedLatest"] or "")
+        assert found_window == window(act)
+        assert row["unSignatureStatus"] == act["status"]
         assert row["unSignatureSource"] == act["source"]
         assert (row["unSignatureSourceAsOf"] or "") == act["source_as_of"]
         assert row["region"] == regions()[row["iso3"]]
@@ -97,12 +113,32 @@ def test_signing_and_not_signing_parties_together_are_all_parties(store):
 def test_un_participants_outside_budapest(store):
     participants = ex.signatories(UN) | ex.contracting(UN)
     found = ex.select(store, text("un-participants-outside-budapest"))
-    assert sorted(r["iso3"] for r in found) == sorted(participants - ex.parties(BUDAPEST))
+    party = {row["state"]: row["state"].rsplit("/", 1)[-1] for row in found}
+    assert sorted(party.values()) == sorted(participants - ex.parties(BUDAPEST))
     signed = un_acts({"signature"})
     for row in found:
-        assert row["budapest"] == standing(row["iso3"], BUDAPEST)
-        assert (row["unSigned"] or "") == signed[row["iso3"]]["date"]
-        assert row["unSignatureSource"] == signed[row["iso3"]]["source"]
+        code = party[row["state"]]
+        kind = "international-organisation" if code in organisations() else "state"
+        assert (row["kind"], row["iso3"]) == (kind, code if kind == "state" else None)
+        assert row["budapest"] == standing(code, BUDAPEST)
+        act = signed[code]
+        assert (row["unSigned"] or "", row["unSignedEarliest"] or "", row["unSignedLatest"] or "") == window(act)
+        assert row["unSignatureSource"] == act["source"]
+        assert (row["unSignatureSourceAsOf"] or "") == act["source_as_of"]
+
+
+def test_the_european_union_takes_part_as_an_organisation_not_a_state(store):
+    """The EU signed the UN Convention (acts.csv) as an international organisation: listed as one, never a State."""
+    union = f"{ex.ID}organisation/european-union"
+    assert "european-union" in un_acts({"signature"})
+    assert "european-union" in organisations()
+    [row] = [r for r in ex.select(store, text("un-participants-outside-budapest")) if r["state"] == union]
+    assert row["kind"] == "international-organisation"
+    types = {r["c"] for r in ex.select(store, f"SELECT ?c WHERE {{ <{union}> a ?c }}")}
+    assert {ex.BKG + "InternationalOrganisation", f"{ex.treaty(UN)}/category/signatory"} <= types
+    assert ex.BKG + "State" not in types
+    overlap = {r["state"] for r in ex.select(store, ex.with_values(text("regime-overlap"), group='"any"'))}
+    assert union not in overlap
 
 
 @pytest.mark.parametrize("group", ["any", "both", "budapest-only", "un-only", "neither"])
@@ -139,7 +175,7 @@ def test_a_states_standing_in_all_four_instruments_is_one_row(store, iso3):
     row = found[0]
     for column, code in (("ets185", "ETS 185"), ("ets189", "ETS 189"), ("cets224", "CETS 224"), ("unConvention", UN)):
         assert row[column] == standing(iso3, code), (iso3, code)
-        dates = {r["act"]: r["date"] for r in ex.rows("acts.csv") if r["treaty"] == code and r["iso3"] == iso3}
+        dates = {r["act"]: r["date"] for r in ex.rows("acts.csv") if r["treaty"] == code and r["party"] == iso3}
         consent = next((dates[k] for k in ex.CONSENTS if k in dates), "")
         assert (row[f"{column}Signed"] or "", row[f"{column}Consented"] or "") == (dates.get("signature", ""), consent)
         assert (row[f"{column}InForce"] or "") == dates.get("entry-into-force", "")
@@ -162,8 +198,13 @@ def test_eu_member_states_positions_under_the_four_instruments(store):
 
 
 def test_eu_memberships_are_not_council_of_europe_memberships(store):
-    """No EU membership carries a start date: the Council of Europe queries that go by dates cannot count it."""
-    query = """PREFIX org: <http://www.w3.org/ns/org#> PREFIX bkg: <https://w3id.org/budapest-kg/ontology#>
-    SELECT ?m WHERE { ?m org:organization <https://w3id.org/budapest-kg/id/organisation/european-union> .
-    { ?m bkg:startDate ?d } UNION { ?m a bkg:CouncilOfEuropeMembership } }"""
+    """No EU membership has a period or is a bkg:Membership (the Council of Europe's, with periods): nothing that
+    asks who was a member on a day counts it, and no State is bkg:isMemberOf the EU."""
+    eu = f"{ex.ID}organisation/european-union"
+    query = f"""PREFIX org: <http://www.w3.org/ns/org#> PREFIX bkg: <{ex.BKG}>
+    SELECT ?m WHERE {{ ?m org:organization <{eu}> . {{ ?m org:memberDuring ?p }} UNION {{ ?m a bkg:Membership }} }}"""
     assert ex.select(store, query) == []
+    assert len(ex.select(store, f"SELECT ?m WHERE {{ ?m <http://www.w3.org/ns/org#organization> <{eu}> }}")) == len(
+        ex.rows("eu_membership.csv")
+    )
+    assert ex.select(store, f"SELECT ?s WHERE {{ ?s <{ex.BKG}isMemberOf> <{eu}> }}") == []
