@@ -86,7 +86,7 @@ def describe_status(lookup: Lookup, state: str, acts: list[dict]) -> list[dict]:
     )
     roles = defaultdict(set)
     for row in lookup.select(
-        f"SELECT ?p ?t WHERE {{ VALUES ?p {{ bkg:isPartyTo bkg:isContractingStateOf bkg:isSignatoryOf }}"
+        f"SELECT ?p ?t WHERE {{ VALUES ?p {{ bkg:isPartyTo bkg:isContractingPartyOf bkg:isSignatoryOf }}"
         f" <{state}> ?p ?t }}"
     ):
         roles[row["t"].value].add(row["p"].value.rsplit("#", 1)[-1])
@@ -98,7 +98,7 @@ def describe_status(lookup: Lookup, state: str, acts: list[dict]) -> list[dict]:
 
 
 def role_of(roles: set[str]) -> str:
-    for role, name in (("isPartyTo", "Party"), ("isContractingStateOf", "Contracting State")):
+    for role, name in (("isPartyTo", "Party"), ("isContractingPartyOf", "Contracting Party")):
         if role in roles:
             return name
     return "Signatory" if "isSignatoryOf" in roles else "Not a Party"
@@ -110,12 +110,12 @@ def sentence(lookup: Lookup, roles: set[str], events: list[dict]) -> str:
     def first(cls) -> dict | None:
         return next((e for e in events if str(cls) in e["classes"]), None)
 
-    entry, consent = first(lookup.bkg.EntryIntoForceForState), first(lookup.bkg.ConsentToBeBound)
+    entry, consent = first(lookup.bkg.EntryIntoForceForParty), first(lookup.bkg.ConsentToBeBound)
     signature, denunciation = first(lookup.bkg.Signature), first(lookup.bkg.Denunciation)
     parts = []
     if "isPartyTo" in roles:
         parts.append(f"Party since {when(entry)}")
-    elif "isContractingStateOf" in roles:
+    elif "isContractingPartyOf" in roles:
         parts.append("Consented to be bound; not yet in force for it")
     elif denunciation:
         parts.append(f"Denounced it on {when(denunciation)}")
@@ -157,17 +157,23 @@ def read_developments(lookup: Lookup, state: str) -> list[dict]:
 
 
 def read_reservations(lookup: Lookup, state: str) -> list[dict]:
-    """The State's reservations and declarations, with the clause they use, date and source."""
+    """The State's reservations, declarations, designations of authorities, territorial declarations,
+    withdrawals and objections, with the provision and clause they concern, date and source (from the
+    statement's record, with the day its source was current to)."""
     rows = lookup.select(
-        f"SELECT ?e ?k ?t ?date ?clause ?what ?note ?source WHERE {{ VALUES ?k {{ bkg:Reservation bkg:Declaration }}"
-        f" ?e a ?k ; bkg:actor <{state}> ; bkg:treaty ?t OPTIONAL {{ ?e bkg:date ?date }}"
+        f"SELECT ?e ?k ?t ?date ?provision ?text ?clause ?what ?note ?source ?asof WHERE {{ VALUES ?k {{"
+        " bkg:Reservation bkg:Declaration bkg:AuthorityDesignation bkg:TerritorialDeclaration"
+        f" bkg:ReservationWithdrawal bkg:Objection }} ?e a ?k ; bkg:actor <{state}> ; bkg:treaty ?t"
+        " OPTIONAL { ?e bkg:date ?date } OPTIONAL { ?e bkg:provisionReference ?provision }"
+        " OPTIONAL { ?e bkg:text ?text }"
         " OPTIONAL { ?e bkg:underClause ?clause OPTIONAL { ?clause dcterms:description ?what } }"
-        " OPTIONAL { ?e bkg:editorialNote ?note } OPTIONAL { ?e bkg:sourceNote ?source } }"
+        " OPTIONAL { ?record bkg:describes ?e OPTIONAL { ?record bkg:editorialNote ?note }"
+        " OPTIONAL { ?record bkg:sourceNote ?source } OPTIONAL { ?record bkg:sourceAsOf ?asof } } }"
     )
     found: dict[str, dict] = {}
     for row in rows:
         item = found.setdefault(row["e"].value, {"iri": row["e"].value, "kind": lookup.label(row["k"].value)})
-        for key in ("t", "date", "clause", "what", "note", "source"):
+        for key in ("t", "date", "provision", "text", "clause", "what", "note", "source", "asof"):
             if key in row and key not in item:
                 item[key] = row[key].value
     return sorted(found.values(), key=lambda r: (treaty_key(lookup, r["t"]), r.get("date", ""), r["iri"]))

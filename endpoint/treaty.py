@@ -76,9 +76,9 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
 
 
 def role_properties(lookup: Lookup) -> set[str]:
-    """The links from a State to the treaty that the Parties, pending and signatories lists already show."""
+    """The links from a party to the treaty that the Parties, pending and signatories lists already show."""
     rows = lookup.select(
-        "SELECT DISTINCT ?p WHERE { VALUES ?role { bkg:isContractingStateOf bkg:isSignatoryOf }"
+        "SELECT DISTINCT ?p WHERE { VALUES ?role { bkg:isContractingPartyOf bkg:isSignatoryOf }"
         " ?p rdfs:subPropertyOf* ?role }"
     )
     return {row["p"].value for row in rows}

@@ -7,7 +7,7 @@ OWL 2 RL profile (W3C OWL 2 Profiles, section 4.3) that involve no equality:
 
     prp-dom prp-rng prp-spo1 prp-spo2 prp-eqp1/2 prp-inv1/2 prp-symp prp-trp
     cax-sco cax-eqc1/2 cls-int1 cls-int2 cls-uni cls-hv1 cls-hv2 cls-svf1 cls-svf2 cls-avf
-    cax-dw cls-nothing2 prp-irp prp-asyp (the inconsistencies they can meet)
+    cax-dw cax-adc cls-nothing2 prp-irp prp-asyp (the inconsistencies they can meet)
 
 A schema using any other logical vocabulary (functional properties, keys, cardinalities, sameAs,
 complements, …) is refused with :class:`Unsupported`, and the caller reasons with owlrl instead;
@@ -28,12 +28,13 @@ from rdflib.namespace import OWL, RDF, RDFS
 SUPPORTED_PREDICATES = {
     RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass, OWL.equivalentProperty,
     OWL.inverseOf, OWL.propertyChainAxiom, OWL.onProperty, OWL.hasValue, OWL.someValuesFrom, OWL.allValuesFrom,
-    OWL.intersectionOf, OWL.unionOf, OWL.disjointWith, RDF.first, RDF.rest, RDF.type,
+    OWL.intersectionOf, OWL.unionOf, OWL.disjointWith, OWL.members, RDF.first, RDF.rest, RDF.type,
 }  # fmt: skip
 SUPPORTED_TYPES = {
     OWL.Class, RDFS.Class, OWL.Restriction, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
     RDF.Property, OWL.Ontology, OWL.NamedIndividual, OWL.Thing, RDFS.Resource, RDF.List, RDFS.Datatype,
     OWL.TransitiveProperty, OWL.SymmetricProperty, OWL.IrreflexiveProperty, OWL.AsymmetricProperty,
+    OWL.AllDisjointClasses,
 }  # fmt: skip
 LOGICAL = (str(RDF), str(RDFS), str(OWL))
 # Plain names for the terms the work list compares every triple with: rdflib's namespace attribute
@@ -100,6 +101,9 @@ class Schema:
                 self.all_values[r].append((p, c))
                 self.all_by_property[p].append((r, c))
         self.disjoint = [(a, b) for a, b in axioms.subject_objects(OWL.disjointWith)]
+        for group, members in lists(axioms, OWL.members):  # cax-adc: the members are pairwise disjoint
+            if (group, TYPE, OWL.AllDisjointClasses) in axioms:
+                self.disjoint += [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
 
     def types_implied(self, c) -> set:
         return {c, *self.superclasses.get(c, ())}

@@ -7,9 +7,9 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_cli import run
-from tests.test_sources import append
+from .conftest import copy_project
+from .test_cli import run
+from .test_sources import append
 
 
 def replace_line(path, old: str, new: str) -> int:
@@ -25,8 +25,7 @@ def replace_line(path, old: str, new: str) -> int:
 def broken(tmp_path_factory, build_dir):
     """A copy of the project with a good build (the session's), broken in each of the issue's ways."""
     root = tmp_path_factory.mktemp("bad-input")
-    for name in ("data", "ontology", "queries"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("curation"))
+    copy_project(root)
     shutil.copytree(build_dir, root / "build")
     env = {"BKG_SOURCE_DIR": str(root), "BKG_BUILD_DIR": str(root / "build")}
     good = (root / "build" / "graph.nq").read_bytes()

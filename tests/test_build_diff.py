@@ -14,8 +14,9 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import XSD
 
 from budapest_kg import cli, resources
-from tests.chart_pages import NEW_ADDRESS, Entry, entries_from_data, new_layout
-from tests.conftest import copy_inputs
+
+from .chart_pages import NEW_ADDRESS, Entry, entries_from_data, new_layout
+from .conftest import copy_inputs
 
 BASE = "https://w3id.org/budapest-kg/"
 BKG = BASE + "ontology#"

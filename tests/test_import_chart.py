@@ -15,7 +15,8 @@ from budapest_kg.graph_builder.importing.chart import read_chart
 from budapest_kg.graph_builder.importing.names import read_names
 
 from budapest_kg import cli
-from tests.chart_pages import LAYOUTS, NEW_ADDRESS, Entry, entries_from_data, line_of, new_layout, old_layout
+
+from .chart_pages import LAYOUTS, NEW_ADDRESS, Entry, entries_from_data, line_of, new_layout, old_layout
 
 ROOT = Path(__file__).resolve().parent.parent
 TREATY = "ETS 185"

@@ -12,7 +12,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, SKOS
 
 from budapest_kg import resources
-from tests import expected as ex
+
+from . import expected as ex
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = ROOT / "docs" / "ontology.md"

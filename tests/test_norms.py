@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from budapest_kg import resources
-from tests import expected as ex
+
+from . import expected as ex
 
 
 @pytest.fixture(scope="module")

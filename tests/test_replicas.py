@@ -19,8 +19,7 @@ from pathlib import Path
 
 from budapest_kg.graph_builder.build import build
 
-from tests import expected as ex
-
+from . import expected as ex
 from . import servers
 from .conftest import copy_inputs, copy_project
 

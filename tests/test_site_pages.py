@@ -268,7 +268,7 @@ def test_what_refers_to_a_treaty_is_grouped_by_property_without_the_parties_role
     groups = [row[0] for row in refers[1:]]
     names = [re.sub(r" \(\d+\)$", "", g) for g in groups]
     assert names == sorted(names, key=str.casefold)
-    assert not any(name.startswith(("is Party", "is Contracting State", "is signatory")) for name in names)
+    assert not any(name.startswith(("is Party", "is Contracting Party", "is signatory")) for name in names)
     assert "<summary>" in body  # long groups collapsed, with their count
 
 
@@ -278,7 +278,7 @@ def test_a_states_page_leads_with_its_status_and_says_what_it_said(client, acts)
     assert text.index("Status per treaty") < text.index("Positions and statements") < text.index("All statements")
     assert "2018" in text.split("Positions and statements", 1)[1]
     japan = Page(html(client, "/id/state/JPN")).plain.split("Reservations and declarations", 1)[1]
-    made = [r for r in csv_rows("state_reservations.csv") if r["iso3"] == "JPN"]
+    made = [r for r in csv_rows("party_statements.csv") if r["party"] == "JPN"]
     assert made
     for row in made:
         assert row["provision"] in japan

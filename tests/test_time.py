@@ -12,16 +12,16 @@ Convention reservations do not carry over.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 
 import pytest
 from budapest_kg.graph_builder.build import make_graphs
 from rdflib import Graph
 
 from budapest_kg import resources
-from tests import expected as ex
-from tests.conftest import ROOT, copy_inputs
-from tests.test_sources import append
+
+from . import expected as ex
+from .conftest import copy_inputs, copy_project
+from .test_sources import append
 
 SKOS_ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 
@@ -208,8 +208,7 @@ STATUS_DATE = dt.date(2026, 12, 2)
 def timeline(tmp_path_factory):
     """The project's data with acts added, built once (in memory) as of STATUS_DATE."""
     root = tmp_path_factory.mktemp("timeline")
-    for name in ("data", "ontology", "queries"):
-        shutil.copytree(ROOT / name, root / name, ignore=shutil.ignore_patterns("curation"))
+    copy_project(root)
     data = root / "data"
     if "\neuropean-union," not in (data / "organisations.csv").read_text(encoding="utf-8"):
         append(data / "organisations.csv", "european-union,international-organisation,European Union,"

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from budapest_kg import cli
-from tests import expected as ex
+
+from . import expected as ex
 
 SANDBOX = "Q4115189"  # the Wikidata Sandbox item: a QID that exists, used here instead of any treaty's
 ITEM = re.compile(r"^Q[1-9]\d*$")

@@ -23,7 +23,7 @@ PAGES = {
     "party": "/id/state/JPN",
     "article": "/id/treaty/ets-185/article/16",
     "term": "/term/isPartyTo",
-    "event": "/id/event/ets-185/FRA/consent",
+    "event": "/id/event/ets-185/FRA/consent/1",
     "graph": "/graph/links",
     "query": "/query",
     "results": "/query?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}),
