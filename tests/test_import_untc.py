@@ -25,30 +25,36 @@ ACTS = [
     ("QAT", "signature", "2025-10-25"),
     ("VNM", "signature", "2025-10-25"),
     ("VNM", "ratification", "2026-02-01"),
+    ("european-union", "signature", "2025-10-25"),
 ]
-NAMES = {"DZA": "Algeria", "AUT": "Austria", "QAT": "Qatar", "VNM": "Viet Nam"}
-EU = Participant("European Union", signature="2025-10-25")
+NAMES = {"DZA": "Algeria", "AUT": "Austria", "QAT": "Qatar", "VNM": "Viet Nam", "european-union": "European Union"}
+STATES = {code: name for code, name in NAMES.items() if code != "european-union"}
+COLUMNS = ["treaty", "party", "act", "date", "earliest", "latest", "predecessor", "status", "source", "source_as_of",
+           "note"]  # fmt: skip
 
 
 def participants_from(acts=ACTS, kinds: dict[str, str] | None = None) -> list[Participant]:
     """The status file the tree's acts imply (each consent of the kind given, ratification by default)."""
     kinds = kinds or {}
     by_state: dict[str, dict[str, str]] = {}
-    for iso3, act, date in acts:
-        by_state.setdefault(iso3, {})["signature" if act == "signature" else "consent"] = date
+    for party, act, date in acts:
+        by_state.setdefault(party, {})["signature" if act == "signature" else "consent"] = date
     return [
-        Participant(NAMES[iso3], found.get("signature", ""), found.get("consent", ""), kinds.get(iso3, "ratification"))
-        for iso3, found in sorted(by_state.items(), key=lambda item: NAMES[item[0]])
+        Participant(
+            NAMES[party], found.get("signature", ""), found.get("consent", ""), kinds.get(party, "ratification")
+        )
+        for party, found in sorted(by_state.items(), key=lambda item: NAMES[item[0]])
     ]
 
 
 def write_acts(path: Path, acts=ACTS) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["treaty", "iso3", "act", "date", "status", "source", "source_as_of", "note"])
-        writer.writerow(["ETS 185", "AUT", "signature", "2001-11-23", "verified", "a test's fixture", AS_OF, ""])
-        for iso3, act, date in acts:
-            writer.writerow([TREATY, iso3, act, date, "verified", "a test's fixture", AS_OF, ""])
+        writer.writerow(COLUMNS)
+        writer.writerow(["ETS 185", "AUT", "signature", "2001-11-23", "", "", "", "verified", "a test's fixture", AS_OF,
+                         ""])  # fmt: skip
+        for party, act, date in acts:
+            writer.writerow([TREATY, party, act, date, "", "", "", "verified", "a test's fixture", AS_OF, ""])
 
 
 @pytest.fixture
@@ -56,15 +62,16 @@ def tree(tmp_path) -> Path:
     """A source tree with the project's States, a UN treaty row, the EU as an organisation and the acts above."""
     data = tmp_path / "data"
     data.mkdir()
-    for name in ("states.csv", "state_names.csv", "coe_membership.csv", "state_reservations.csv"):
+    for name in ("states.csv", "state_names.csv", "coe_membership.csv"):
         shutil.copy(ROOT / "data" / name, data / name)
     with open(data / "treaties.csv", "w", encoding="utf-8") as handle:
         handle.write("code,number\nETS 185,185\nUNTC XVIII-16,XVIII-16\n")
     with open(data / "organisations.csv", "w", encoding="utf-8") as handle:
         handle.write("id,kind,name_en,name_fr,part_of,status,source\n")
         handle.write("european-union,international-organisation,European Union,Union européenne,,verified,a test\n")
+        handle.write("united-nations-general-assembly,organ,General Assembly,,,verified,a test\n")
     with open(data / "states.csv", "a", encoding="utf-8") as handle:
-        handle.writelines(f"{iso3},{name}\n" for iso3, name in NAMES.items() if iso3 != "AUT")
+        handle.writelines(f"{iso3},{name}\n" for iso3, name in STATES.items() if iso3 != "AUT")
     write_acts(data / "acts.csv")
     return tmp_path
 
@@ -97,7 +104,7 @@ def test_every_row_is_read_with_its_dates_and_kind_of_consent(order, tgroup):
         Participant("Iran (Islamic Republic of)", "2025-10-26", "2026-04-01", "approval"),
         Participant("Mauritius", "2025-11-19", "2026-05-05"),
         Participant("Nauru", "", "2026-06-01", "accession"),
-        EU,
+        Participant("European Union", signature="2025-10-25"),
     ]
     status = read_status(status_file(people, order=order, tgroup=tgroup), address=ADDRESS)
     assert status.problems == []
@@ -116,14 +123,35 @@ def test_every_row_is_read_with_its_dates_and_kind_of_consent(order, tgroup):
     assert status.slots == ("signature", "consent")
 
 
-def test_an_unchanged_status_gives_an_empty_diff_and_the_eu_is_an_organisation(tree, capsys):
-    data = status_file([*participants_from(), EU])
+def test_an_unchanged_status_gives_an_empty_diff_and_the_eu_is_compared_as_an_organisation(tree, capsys):
+    data = status_file(participants_from())
     diff = compare(read_status(data, address=ADDRESS), tree / "data", TREATY)
-    assert diff.changes == []
-    assert [(p.line, "international organisation (european-union)" in p.message) for p in diff.problems] == [
-        (line_of(data, "European Union"), True)
-    ]
+    assert (diff.changes, diff.problems) == ([], [])
+    assert "european-union" in diff.names
+    assert "european-union" not in diff.new_states
     assert run(tree, data) == 0
+    assert "no differences from data/" in capsys.readouterr().out
+
+
+def test_the_eus_approval_is_written_as_an_organisations_act_never_a_state(tree, capsys):
+    people = participants_from(
+        [*ACTS, ("european-union", "approval", "2026-04-02")], kinds={"european-union": "approval"}
+    )
+    data = status_file(people)
+    diff = compare(read_status(data, address=ADDRESS, as_of=dt.date(2026, 5, 1)), tree / "data", TREATY)
+    assert [(c.kind, c.iso3, c.act, c.new) for c in diff.changes] == [
+        ("new", "european-union", "approval", "2026-04-02")
+    ]
+    assert "european-union (European Union) approval 2026-04-02" in diff.changes[0].describe(diff.names)
+    states_before = (tree / "data" / "states.csv").read_bytes()
+    assert run(tree, data, "--as-of", "2026-05-01", "--url", ADDRESS, "--write") == 0
+    written = [r for r in rows(tree / "data" / "acts.csv") if r["party"] == "european-union"]
+    assert [(r["act"], r["date"], r["source_as_of"]) for r in written] == [
+        ("signature", "2025-10-25", AS_OF), ("approval", "2026-04-02", "2026-05-01")
+    ]  # fmt: skip
+    assert (tree / "data" / "states.csv").read_bytes() == states_before
+    capsys.readouterr()
+    assert run(tree, data, "--as-of", "2026-05-01") == 0
     assert "no differences from data/" in capsys.readouterr().out
 
 
@@ -140,7 +168,7 @@ def test_a_new_ratification_a_corrected_date_and_a_kind_give_exactly_that_diff_t
         ("new", "QAT", "ratification", "", "2026-01-20"),
     ]
     assert run(tree, data, "--as-of", "2026-03-01", "--url", ADDRESS, "--write") == 0
-    written = {(r["treaty"], r["iso3"], r["act"]): r for r in rows(tree / "data" / "acts.csv")}
+    written = {(r["treaty"], r["party"], r["act"]): r for r in rows(tree / "data" / "acts.csv")}
     source = f"{ADDRESS} (UNTC status, status as at 2026-03-01)"
     for key, date in (
         (("DZA", "signature"), "2025-10-26"),
@@ -158,7 +186,7 @@ def test_a_new_ratification_a_corrected_date_and_a_kind_give_exactly_that_diff_t
 
 
 def test_a_consent_of_unrecorded_kind_takes_the_kind_the_file_gives(tree):
-    write_acts(tree / "data" / "acts.csv", [*ACTS[:4], ("VNM", "consent", "2026-02-01")])
+    write_acts(tree / "data" / "acts.csv", [*ACTS[:4], ("VNM", "consent", "2026-02-01"), ACTS[5]])
     diff = compare(read_status(status_file(participants_from())), tree / "data", TREATY)
     assert [(c.kind, c.iso3, c.old, c.new) for c in diff.changes] == [("kind", "VNM", "consent", "ratification")]
 
@@ -186,7 +214,7 @@ def test_malformed_rows_are_reported_with_their_line_and_skipped(tree, capsys):
     assert "unknown State name" in reported[line_of(data, "<Entry>Atlantis</Entry>")]
     assert {(c.iso3, c.new) for c in diff.of("missing")} == {
         (iso3, "row unreadable, not compared") for iso3 in ("DZA", "AUT", "QAT", "VNM")
-    } | {("VNM", "row unreadable, not compared")}
+    } | {("VNM", "row unreadable, not compared"), ("european-union", "not listed by the source")}
     assert diff.of("new", "date", "kind", "confirmed") == []
     before = digest(tree / "data")
     assert run(tree, data, "--as-of", "2026-03-01", "--url", ADDRESS, "--write") == 0
@@ -197,7 +225,7 @@ def test_malformed_rows_are_reported_with_their_line_and_skipped(tree, capsys):
 
 def test_the_files_counts_are_checked_against_the_rows_read():
     status = read_status(status_file(participants_from(), signatories=72), address=ADDRESS)
-    assert [p.message for p in status.problems] == ["the file counts 72 signatories; the rows read give 4"]
+    assert [p.message for p in status.problems] == ["the file counts 72 signatories; the rows read give 5"]
 
 
 def test_a_participant_the_file_no_longer_shows_is_listed_and_never_removed(tree):
@@ -224,7 +252,7 @@ def test_write_needs_a_status_date_and_an_archived_address_gives_one(tree, capsy
     assert "no status date" in capsys.readouterr().err
     assert digest(tree / "data") == before
     assert run(tree, data, "--url", ARCHIVED, "--write") == 0
-    row = next(r for r in rows(tree / "data" / "acts.csv") if r["iso3"] == "MUS")
+    row = next(r for r in rows(tree / "data" / "acts.csv") if r["party"] == "MUS")
     assert (row["treaty"], row["act"], row["date"]) == (TREATY, "signature", "2025-11-19")
     assert row["source_as_of"] == "2026-01-15"
     assert row["source"] == f"{ARCHIVED} (UNTC status, status as at 2026-01-15)"

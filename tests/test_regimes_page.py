@@ -43,8 +43,26 @@ def names() -> dict[str, str]:
     return {r["iso3"]: r["name"] for r in ex.rows("states.csv")}
 
 
+def organisations() -> set[str]:
+    return {r["id"] for r in ex.rows("organisations.csv") if r["kind"] == "international-organisation"}
+
+
 def un_participants() -> set[str]:
-    return ex.signatories(UN) | ex.contracting(UN)
+    """States that signed or consented to the UN Convention (an organisation that did is shown apart)."""
+    return (ex.signatories(UN) | ex.contracting(UN)) - organisations()
+
+
+def signers(code: str) -> set[str]:
+    """States that signed, as the graph counts them: a State that no longer exists (SCG) signed too."""
+    return (ex.signatories(code) | ex.predecessors(code)) - organisations()
+
+
+def shown_day(act: dict[str, str]) -> str:
+    """The day of a signature, or the days it lies between (not before the treaty opened for signature)."""
+    if act["date"]:
+        return act["date"]
+    opened = ex.treaty_row(act["treaty"])["opened"]
+    return f"between {max(act['earliest'], opened)} and {act['latest']}" if act["latest"] else "day not recorded"
 
 
 def groups() -> dict[str, str]:
@@ -60,21 +78,34 @@ def groups() -> dict[str, str]:
 
 def test_the_counts_side_by_side(page):
     rows = {text(m).split(" ")[0]: text(m) for m in re.findall(r"<tr>.*?</tr>", section(page, "counts"), re.S)}
-    assert text(section(page, "counts")).count("not in force") == 1  # the UN Convention: not in force
     signed = next(text(m) for m in re.findall(r"<tr>.*?</tr>", section(page, "counts"), re.S) if "signed" in text(m))
-    assert signed.split()[-2:] == [str(len(ex.signatories(BUDAPEST))), str(len(ex.signatories(UN)))]
+    assert signed.split()[-2:] == [str(len(signers(BUDAPEST))), str(len(signers(UN)))]
     assert rows
+    assert "European Union" in text(section(page, "organisations", "</p>"))  # an organisation, not counted above
+
+
+def test_whether_each_treaty_is_in_force_is_derived_from_its_rule(page):
+    """The UN Convention counts the States' instruments against the forty its rule needs; not the EU's."""
+    [rule] = [r for r in ex.rows("treaty_rules.csv") if r["treaty"] == UN and r["rule"] == "entry-into-force"]
+    counted = len(ex.acts_of(ex.CONSENTS, UN) - organisations())
+    cell = text(section(page, "un-in-force", "</td>").split(">", 1)[1])
+    if counted < int(rule["consents"]):
+        assert cell == f"not in force: by its rule, {counted} of the {rule['consents']} consents it needs are counted"
+    else:
+        assert cell.startswith("from ")
+    budapest = ex.treaty_row(BUDAPEST)["entry_into_force"]
+    assert f"since {budapest}" in text(section(page, "counts"))
 
 
 def test_budapest_parties_that_signed_with_source_and_status_date_and_those_that_did_not(page):
-    parties, acts = ex.parties(BUDAPEST), {r["iso3"]: r for r in ex.rows("acts.csv")
+    parties, acts = ex.parties(BUDAPEST), {r["party"]: r for r in ex.rows("acts.csv")
                                            if r["treaty"] == UN and r["act"] == "signature"}  # fmt: skip
     signed = sorted(parties & set(acts), key=lambda s: names()[s].casefold())
     rows = re.findall(r"<tr><th scope=\"row\">(.*?)</tr>", section(page, "signed"), re.S)
     assert [text(r).split(" ")[0] for r in rows] == [names()[s].split(" ")[0] for s in signed]
     for iso3, row in zip(signed, rows, strict=True):
         act, shown = acts[iso3], text(row)
-        assert (act["date"] or "day not recorded") in shown
+        assert shown_day(act) in shown
         assert act["source"].split(" ")[0] in html.unescape(row)
         assert (act["source_as_of"] or "not shown by the copy seen") in shown
     not_signed = text(section(page, "not-signed", "</details>"))
@@ -152,9 +183,19 @@ def test_the_eu_member_states_under_the_two_conventions(page):
     assert f"{len(members & ex.parties(BUDAPEST))} are Parties to the Budapest Convention" in text(page)
 
 
-def test_the_un_conventions_rules_with_their_sources(page):
+def test_the_un_conventions_facts_and_rules_with_their_sources(page):
     facts = {r["fact"]: r for r in ex.rows("treaty_facts.csv") if r["treaty"] == UN}
-    shown = text(section(page, "un-facts", "</dl>"))
-    for fact in ("depositary", "entry_into_force_condition", "opening_for_signature_new_york"):
-        assert facts[fact]["value"] in shown, fact
-        assert facts[fact]["source"].split(" ")[0] in html.unescape(section(page, "un-facts", "</dl>"))
+    rules = {r["rule"]: r for r in ex.rows("treaty_rules.csv") if r["treaty"] == UN}
+    raw = html.unescape(section(page, "un-facts", "</dl>"))
+    shown = text(raw)
+    for fact in ("adoption", "opening_for_signature_new_york"):
+        assert facts[fact]["value"].rstrip(".") in shown, fact
+        assert facts[fact]["source"].split(" ")[0] in raw
+    depositary = next(o for o in ex.rows("organisations.csv") if o["id"] == rules["depositary"]["agent"])
+    assert f"Depositary ({UN}) The depositary is the {depositary['name_en']}" in shown
+    entry = rules["entry-into-force"]
+    days = entry["period"].removeprefix("P").removesuffix("D")
+    assert f"Enters into force on the {days}th day after the date on which {entry['consents']} States" in shown
+    assert "regional economic integration organisation is not counted in addition" in shown
+    for rule in rules.values():
+        assert rule["source"].split(" ")[0] in raw

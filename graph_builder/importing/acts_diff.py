@@ -131,18 +131,18 @@ def recorded_flags(data_dir: Path, treaty: str) -> dict[str, tuple[frozenset[str
 
 
 def match_rows(chart: Chart, names: StateNames, diff: Diff) -> tuple[dict[str, ChartRow], set[str]]:
-    """ISO3 -> chart row for every row whose name is known; the ISO3 of rows that could not be read."""
+    """Party -> chart row for every row whose name is known (a State by its ISO3, an international organisation
+    such as the EU by its id in organisations.csv); the parties of rows that could not be read."""
     matched: dict[str, ChartRow] = {}
     for row in chart.rows:
-        organisation = names.organisation(row.name)
-        if row.section == "organisation" or organisation:
-            which = f" ({organisation})" if organisation else ""
+        iso3 = names.organisation(row.name)
+        if iso3 is None and row.section == "organisation":
             diff.problems.append(
-                ChartProblem(row.line, f"{row.name!r}: an international organisation{which}; acts.csv names "
-                             "States by ISO code: skipped")
+                ChartProblem(row.line, f"{row.name!r}: an international organisation not in organisations.csv; "
+                             "row skipped")
             )  # fmt: skip
             continue
-        iso3 = names.match(row.name)
+        iso3 = iso3 or names.match(row.name)
         if iso3 is None:
             diff.problems.append(
                 ChartProblem(
@@ -155,7 +155,7 @@ def match_rows(chart: Chart, names: StateNames, diff: Diff) -> tuple[dict[str, C
             diff.problems.append(ChartProblem(row.line, f"{row.name!r} is {iso3} again (line {first}); row skipped"))
         else:
             matched[iso3] = row
-    unread = {names.match(p.name) for p in chart.problems if p.name} - {None}
+    unread = {names.organisation(p.name) or names.match(p.name) for p in chart.problems if p.name} - {None}
     return matched, unread  # type: ignore[return-value]
 
 
@@ -175,13 +175,13 @@ def compare(chart: Chart, data_dir: Path, treaty: str) -> Diff:
     """Every difference between the chart and data/ for one treaty. DataError when data/ cannot be read."""
     names = read_names(data_dir)
     acts = read_table(data_dir / "acts.csv", ACT_COLUMNS)
-    diff = Diff(treaty, chart, dict(names.known), problems=list(chart.problems))
+    diff = Diff(treaty, chart, {**names.known, **names.organisation_names}, problems=list(chart.problems))
     matched, unread = match_rows(chart, names, diff)
     diff.rows_read = len(matched)
     as_of = chart.status_as_of.isoformat() if chart.status_as_of else ""
     recorded = recorded_acts(acts, treaty)
     for iso3, row in matched.items():
-        if iso3 not in names.known and chart_acts(row):
+        if iso3 not in names.known and iso3 not in names.organisation_names and chart_acts(row):
             diff.new_states[iso3] = row.name
             diff.names[iso3] = row.name
     for iso3 in sorted(set(matched) | {iso3 for iso3, _ in recorded}):

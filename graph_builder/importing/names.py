@@ -52,6 +52,7 @@ class StateNames:
     origin: dict[str, str] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)  # ISO3 -> name in states.csv
     organisations: dict[str, str] = field(default_factory=dict)  # normalised name -> id in organisations.csv
+    organisation_names: dict[str, str] = field(default_factory=dict)  # id -> English name
 
     def organisation(self, name: str) -> str | None:
         return self.organisations.get(normalise(name))
@@ -87,8 +88,10 @@ def read_names(data_dir: Path) -> StateNames:
         names.add(row["name"], row["iso3"], f"states.csv:{line}")
     organisations = data_dir / ORGANISATIONS_FILE
     if organisations.is_file():
-        for _, row in read_csv(organisations, ("id", "name_en"), problems):
-            names.organisations[normalise(row["name_en"])] = row["id"]
+        for _, row in read_csv(organisations, ("id", "kind", "name_en"), problems):
+            if row["kind"] == "international-organisation":  # a party; not an organ or a post
+                names.organisations[normalise(row["name_en"])] = row["id"]
+                names.organisation_names[row["id"]] = row["name_en"]
     if problems:
         raise DataError(problems)
     for country in pycountry.countries:
