@@ -15,9 +15,13 @@ What it writes (rows about the UN treaty are replaced, everything else is kept):
 - states.csv, regions.csv, links.csv: every UN Member State and observer State (UNTERM) not yet
   there, so that "States in neither regime" has its denominator; the Cook Islands and Niue (UNTERM
   "**": not UN members) are left out;
-- treaties.csv, treaty_facts.csv, acts.csv, organisations.csv, links.csv: the treaty, its facts, each
-  participant's signature, the organisations it names (the UN, its Secretary-General as depositary, the
-  General Assembly that adopted it, the European Union as a participant).
+- treaties.csv, treaty_facts.csv, treaty_rules.csv, acts.csv, organisations.csv, links.csv: the treaty,
+  its facts, its rules as data (the depositary; entry into force on the ninetieth day after the fortieth
+  instrument, a regional economic integration organisation's not counted in addition to its members'),
+  each participant's signature in acts.csv's 1.0 columns (party: a State's ISO code, or the id of an
+  international organisation: the European Union signs as one, never as a State; a day the source does
+  not give as earliest and latest), the organisations it names (the UN, its Secretary-General as
+  depositary, the General Assembly that adopted it, the European Union as a participant).
 Rows without a real public source are dropped (the research's Canada row rests on an AI-written digest
 only). Nothing is guessed: an unknown day stays empty, an unknown status date too.
 """
@@ -149,18 +153,21 @@ def status_of(row: dict[str, str]) -> str:
 
 
 def act_rows(rows: list[dict[str, str]], header: list[str]) -> list[dict[str, str]]:
-    """One signature row per participant (a consent row where the research has one)."""
-    party = "party" if "party" in header else "iso3"
+    """One signature row per participant (a consent row where the research has one); the party is a State's
+    ISO code or, for the European Union, its id in organisations.csv."""
+    missing = {"party", "earliest", "latest"} - set(header)
+    if missing:
+        raise SystemExit(f"acts.csv lacks the 1.0 columns {sorted(missing)}")
     out = []
     for row in rows:
         who = row["iso3"] or ("european-union" if row["participant"] == "European Union" else "")
-        if not who or (row["kind"] == "organisation" and party == "iso3"):
-            continue  # acts.csv names States by ISO code until parties may be organisations
+        if not who:
+            print(f"no party for {row['participant']!r}: skipped", file=sys.stderr)
+            continue
         date = row["signature_date"]
-        act = dict(treaty=TREATY, act="signature", date=date, status=status_of(row), source=row["source"],
+        act = dict(treaty=TREATY, party=who, act="signature", date=date, status=status_of(row), source=row["source"],
                    source_as_of=row["source_as_of"], note=act_note(row))  # fmt: skip
-        act[party] = who
-        if not date and "earliest" in header and "Hanoi" in row["note"] + row["source"]:
+        if not date and "Hanoi" in row["note"] + row["source"]:
             act["earliest"], act["latest"] = HANOI  # signed at the Hanoi ceremony, day not given
         out.append(act)
         if row["consent_date"]:
@@ -186,10 +193,13 @@ def replace_rows(name: str, rows: list[dict[str, str]], key: str = "treaty") -> 
 
 
 def treaty_row(facts: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """The treaty's row. Its `organisation` stays empty: that column makes member categories (Party that is, or is
+    not, a member of it) and the UN's membership is not in the graph, so every future Party would be "not a
+    member"; the UN is reached through the organs that adopted it and keep it (adopted_by, the depositary)."""
     title = facts["official_title"][0]
     return dict(
         code=TREATY, series="UNTC", number="XVIII-16", short_title="United Nations Convention against Cybercrime",
-        title_en=title, title_fr="", organisation="united-nations", adopted="2024-12-24",
+        title_en=title, title_fr="", organisation="", adopted="2024-12-24",
         adopted_by="united-nations-general-assembly", adopted_session="", opened="2025-10-25", opened_place="Hanoi",
         entry_into_force="", status="verified",
         source=f"{UNTC_XML} (title; 'New York, 24 December 2024'; adopted by Resolution 79/243; open for signature "
@@ -199,8 +209,9 @@ def treaty_row(facts: dict[str, tuple[str, str]]) -> dict[str, str]:
     )  # fmt: skip
 
 
-def fact_rows(facts: dict[str, tuple[str, str]], with_rules: bool) -> list[dict[str, str]]:
-    """(fact, value, status, status_detail, source) from treaty.csv, the ones a source stands behind."""
+def fact_rows(facts: dict[str, tuple[str, str]]) -> list[dict[str, str]]:
+    """(fact, value, status, status_detail, source) from treaty.csv, the ones a source stands behind; the
+    depositary and the entry-into-force rule are rules (RULES), not facts."""
     wanted = [
         ("official_title_en", "official_title", "verified", "verified"),
         ("treaty_series_number", "untc_mtdsg_no", "verified",
@@ -221,17 +232,10 @@ def fact_rows(facts: dict[str, tuple[str, str]], with_rules: bool) -> list[dict[
         ("eu_commission_proposals", "eu_commission_proposals_date", "verified", "verified"),
         ("eu_conclusion_proposal", "eu_conclusion_proposal_com", "verified", "verified"),
     ]  # fmt: skip
-    if not with_rules:  # without data/treaty_rules.csv, the rules are facts in prose
-        wanted += [
-            ("depositary", "depositary", "verified", "the depositary article of the text was not seen"),
-            ("entry_into_force_condition", "entry_into_force_condition_text", "verified",
-             "Art. 65(1), text as the UN gives it"),
-        ]  # fmt: skip
     rows = []
     for fact, key, status, detail in wanted:
         value, source = facts[key]
         value = VALUES.get(fact, value)
-        source = f"{UNTC_XML} ; {source}" if fact == "depositary" else source
         rows.append(dict(treaty=TREATY, fact=fact, value=value, status=status, status_detail=detail, source=source))
     return rows
 
@@ -241,8 +245,6 @@ VALUES = {
     "opening_for_signature_new_york": "in Hanoi from 25 to 26 October 2025, then at United Nations Headquarters in "
     "New York until 31 December 2026",
     "signatories_at_hanoi": "72 signatories in Hanoi, the European Union among them (the UN's count)",
-    "depositary": "Secretary-General of the United Nations (the UN Treaty Collection keeps the treaty's status among "
-    "the Multilateral Treaties Deposited with the Secretary-General; instruments are deposited with him)",
 }
 
 RULES = [
@@ -300,10 +302,8 @@ def main(research: str, country_codes: str) -> None:
     add_organisations()
     header, _ = read(DATA / "treaties.csv")
     replace_rows("treaties.csv", [treaty_row(facts)], key="code")
-    with_rules = (DATA / "treaty_rules.csv").is_file()
-    replace_rows("treaty_facts.csv", fact_rows(facts, with_rules))
-    if with_rules:
-        replace_rows("treaty_rules.csv", [{"treaty": TREATY, **rule} for rule in RULES])
+    replace_rows("treaty_facts.csv", fact_rows(facts))
+    replace_rows("treaty_rules.csv", [{"treaty": TREATY, **rule} for rule in RULES])
     header, _ = read(DATA / "acts.csv")
     acts = act_rows(people, header)
     replace_rows("acts.csv", acts)
