@@ -25,7 +25,7 @@ PAGES = (
     "/id/treaty/cets-224",
     "/id/state/FRA",
     "/id/state/USA",
-    "/id/event/ets-185/FRA/consent",
+    "/id/event/ets-185/FRA/consent/1",
     "/term/Treaty",
     "/query?example=parties",
 )

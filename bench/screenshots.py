@@ -40,7 +40,7 @@ PAGES = {
     "state": "/id/state/IND",
     "article": "/id/treaty/ets-185/article/16",
     "term": "/term/isPartyTo",
-    "event": "/id/event/ets-185/FRA/consent",
+    "event": "/id/event/ets-185/FRA/consent/1",
     "query-new": "/query",
     "query-results": "/query?" + urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"}),
     "query-error": "/query?" + urlencode({"query": "SELECT ?x WHERE { ?x ?y ?z ) }"}),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import pygal
@@ -28,7 +27,7 @@ STYLE = Style(
 
 @dataclass(frozen=True)
 class YearCount:
-    """Parties at the end of a year (cumulative), split by Council of Europe membership."""
+    """Parties at the end of a year, split by Council of Europe membership on that day."""
 
     year: int
     members: int
@@ -56,15 +55,16 @@ class PartiesOverTime:
 
 
 def parties_over_time(parties) -> PartiesOverTime:
-    """Cumulative Parties per year of entry into force, from rows with .in_force and .member."""
-    members = Counter(int(p.in_force[:4]) for p in parties if p.in_force and p.member)
-    others = Counter(int(p.in_force[:4]) for p in parties if p.in_force and not p.member)
-    years = sorted(set(members) | set(others))
-    out, running_members, running_others = [], 0, 0
-    for year in range(years[0], years[-1] + 1) if years else ():
-        running_members += members[year]
-        running_others += others[year]
-        out.append(YearCount(year, running_members, running_others))
+    """Parties at the end of each year, from rows with .in_force, .until and .member_on(day): a party
+    counts from its entry into force until its participation ended, as a Council of Europe member in the
+    years it was one on 31 December (Greece's membership has a gap), else as a non-member."""
+    entered = [int(p.in_force[:4]) for p in parties if p.in_force]
+    out = []
+    for year in range(min(entered), max(entered) + 1) if entered else ():
+        day = f"{year}-12-31"
+        present = [p for p in parties if p.in_force and p.in_force <= day and not (p.until and p.until <= day)]
+        members = sum(1 for p in present if p.member_on(day))
+        out.append(YearCount(year, members, len(present) - members))
     return PartiesOverTime(out, sum(1 for p in parties if not p.in_force))
 
 

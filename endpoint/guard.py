@@ -7,6 +7,7 @@ default-graph-uri, named-graph-uri, SERVICE, LOAD). These checks run before any 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable, Iterator
 
 from pyparsing.exceptions import ParseBaseException
@@ -22,6 +23,9 @@ from .faults import UPDATE_REFUSAL, QueryError, ServiceRefused, UnknownGraph, Up
 # for a bad escape, and a bare Exception from the algebra for an undeclared prefix. Anything else is
 # a fault of ours or rdflib's, and is left to propagate (500 with a trace id, not a 400).
 SYNTAX_ERRORS = (ParseBaseException, ValueError)
+# rdflib's parser (pyparsing, with its packrat cache) is not thread-safe: concurrent parses in one process
+# (the server's threads) failed with errors at random places of valid queries. One parse at a time.
+PARSING = threading.Lock()
 
 
 def check_dataset(default_graphs: Iterable[str] | None, named_graphs: Iterable[str] | None, held: set[str]) -> None:
@@ -63,7 +67,8 @@ INERT = re.compile(
     r'''|"(?:[^"\\\n\r]|\\.)*"'''  # short double-quoted string
     r"|#[^\n\r]*"  # comment
 )
-_KEYWORD = re.compile(r"\b(?:from|service)\b", re.IGNORECASE)
+# A variable named ?from or $service is not the keyword (the catalogue's queries use ?from for a period's start).
+_KEYWORD = re.compile(r"(?<![?$])\b(?:from|service)\b", re.IGNORECASE)
 
 
 def mentions_dataset_or_service(sparql: str) -> bool:
@@ -114,7 +119,8 @@ def refuse_update(sparql: str) -> None:
     if not sparql.strip():
         return
     try:
-        parseUpdate(sparql)
+        with PARSING:
+            parseUpdate(sparql)
     except SYNTAX_ERRORS:  # neither query nor update: the caller reports the syntax error
         return
     raise UpdateRefused(UPDATE_REFUSAL)
@@ -123,7 +129,8 @@ def refuse_update(sparql: str) -> None:
 def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | None = None) -> Query:
     """rdflib's algebra for the query; UpdateRefused for an update, QueryError for any other invalid text."""
     try:
-        return translateQuery(parseQuery(sparql), base=base_iri, initNs=namespaces)
+        with PARSING:
+            return translateQuery(parseQuery(sparql), base=base_iri, initNs=namespaces)
     except SYNTAX_ERRORS as exc:
         refuse_update(sparql)
         raise QueryError(str(exc)) from exc

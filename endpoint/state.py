@@ -51,8 +51,8 @@ def render_state(lookup: Lookup, iri: str, statements: dict) -> str:
 def read_acts(lookup: Lookup, state: str) -> list[dict]:
     """The State's acts, grouped by treaty, each group in date order: a timeline per treaty."""
     rows = lookup.select(
-        f"SELECT ?e ?t ?k ?d ?status WHERE {{ ?e bkg:actor <{state}> ; bkg:treaty ?t ; a ?k FILTER(isIRI(?k))"
-        f" OPTIONAL {{ ?e bkg:date ?d }}"
+        f"SELECT ?e ?t ?k ?d ?lo ?hi ?status WHERE {{ ?e bkg:actor <{state}> ; bkg:treaty ?t ; a ?k FILTER(isIRI(?k))"
+        f" OPTIONAL {{ ?e bkg:date ?d }} OPTIONAL {{ ?e bkg:earliestDate ?lo }} OPTIONAL {{ ?e bkg:latestDate ?hi }}"
         f" OPTIONAL {{ GRAPH <{lookup.names.graph.provenance}> {{"
         " ?r bkg:describes ?e ; bkg:verificationStatus ?status } } }"
     )
@@ -63,6 +63,8 @@ def read_acts(lookup: Lookup, state: str) -> list[dict]:
             row["e"].value,
             {"iri": row["e"].value, "treaty": row["t"].value, "date": str(row.get("d", "")), "status": None},
         )
+        # An uncertain day is shown as such: its month, or the bounds the sources allow.
+        event["when"] = event["date"] or span(str(row.get("lo", "")), str(row.get("hi", "")), "date unknown")
         if "status" in row:
             event["status"] = row["status"].value
         kinds[row["e"].value].add(row["k"].value)
@@ -73,7 +75,7 @@ def read_acts(lookup: Lookup, state: str) -> list[dict]:
         event["classes"] = kinds[iri]
         groups[event["treaty"]].append(event)
     return [
-        {"treaty": treaty, "events": sorted(items, key=lambda e: e["date"] or "9999")}
+        {"treaty": treaty, "events": sorted(items, key=lambda e: e["date"] or e["when"][-10:] or "9999")}
         for treaty, items in sorted(groups.items(), key=lambda kv: treaty_key(lookup, kv[0]))
     ]
 
@@ -91,10 +93,46 @@ def describe_status(lookup: Lookup, state: str, acts: list[dict]) -> list[dict]:
     ):
         roles[row["t"].value].add(row["p"].value.rsplit("#", 1)[-1])
     events = {group["treaty"]: group["events"] for group in acts}
+    periods = read_periods(lookup, state)
     return [
-        {"treaty": t, "role": role_of(roles[t]), "sentence": sentence(lookup, roles[t], events.get(t, []))}
+        {
+            "treaty": t,
+            "role": role_of(roles[t]),
+            "sentence": sentence(lookup, roles[t], events.get(t, []), periods.get(t, {})),
+        }
         for t in treaties
     ]
+
+
+def read_periods(lookup: Lookup, state: str) -> dict[str, dict[str, list[str]]]:
+    """treaty -> 'party' / 'contracting' -> its periods in words, from the participation's periods (their
+    start and end as the rules derived them: a day, or the bounds of the days it can have been)."""
+    rows = lookup.select(
+        f"SELECT ?t ?kind ?se ?sl ?ee ?el WHERE {{ ?p bkg:participant <{state}> ; bkg:treaty ?t ."
+        ' { ?p bkg:partyDuring ?period BIND("party" AS ?kind) }'
+        ' UNION { ?p bkg:contractingDuring ?period BIND("contracting" AS ?kind) }'
+        " OPTIONAL { ?period bkg:startEarliest ?se } OPTIONAL { ?period bkg:startLatest ?sl }"
+        " OPTIONAL { ?period bkg:endEarliest ?ee } OPTIONAL { ?period bkg:endLatest ?el } } ORDER BY ?se"
+    )
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for row in rows:
+        start = span(str(row.get("se", "")), str(row.get("sl", "")), "a date not recorded")
+        text = f"from {start}"
+        if "ee" in row or "el" in row:
+            text += f" until {span(str(row.get('ee', '')), str(row.get('el', '')), 'a date not recorded')}"
+        found[row["t"].value][row["kind"].value].append(text)
+    return found
+
+
+def span(earliest: str, latest: str, unknown: str) -> str:
+    """A day, or what is known of it: 'between 2024-06-18 and 2025-12-04', 'on or after …', 'by …'."""
+    if earliest and earliest == latest:
+        return earliest
+    if earliest and latest:
+        return f"between {earliest} and {latest}"
+    if earliest:
+        return f"on or after {earliest}"
+    return f"by {latest}" if latest else unknown
 
 
 def role_of(roles: set[str]) -> str:
@@ -104,8 +142,8 @@ def role_of(roles: set[str]) -> str:
     return "Signatory" if "isSignatoryOf" in roles else "Not a Party"
 
 
-def sentence(lookup: Lookup, roles: set[str], events: list[dict]) -> str:
-    """The State's standing on one treaty in words, with the dates the graph records."""
+def sentence(lookup: Lookup, roles: set[str], events: list[dict], periods: dict[str, list[str]]) -> str:
+    """The State's standing on one treaty in words, with the dates the graph records or derives."""
 
     def first(cls) -> dict | None:
         return next((e for e in events if str(cls) in e["classes"]), None)
@@ -113,12 +151,18 @@ def sentence(lookup: Lookup, roles: set[str], events: list[dict]) -> str:
     entry, consent = first(lookup.bkg.EntryIntoForceForParty), first(lookup.bkg.ConsentToBeBound)
     signature, denunciation = first(lookup.bkg.Signature), first(lookup.bkg.Denunciation)
     parts = []
-    if "isPartyTo" in roles:
+    if periods.get("party"):  # from the participation: the start (and end) the treaty's rules derive
+        parts.append("Party " + ", then ".join(periods["party"]))
+    elif "isPartyTo" in roles:
         parts.append(f"Party since {when(entry)}")
+    if "isPartyTo" in roles:
+        pass
     elif "isContractingPartyOf" in roles:
         parts.append("Consented to be bound; not yet in force for it")
     elif denunciation:
         parts.append(f"Denounced it on {when(denunciation)}")
+    elif periods.get("party"):
+        pass  # was a Party; the period above says until when
     elif "isSignatoryOf" in roles:
         parts.append("Signed, has not consented to be bound")
     else:
@@ -132,7 +176,7 @@ def sentence(lookup: Lookup, roles: set[str], events: list[dict]) -> str:
 
 
 def when(event: dict | None) -> str:
-    return (event or {}).get("date") or "a date not recorded"
+    return (event or {}).get("date") or (event or {}).get("when") or "a date not recorded"
 
 
 def read_developments(lookup: Lookup, state: str) -> list[dict]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pyparsing.exceptions import ParseBaseException
 from rdflib.plugins.sparql.parser import parseQuery
 
-from .guard import SYNTAX_ERRORS
+from .guard import PARSING, SYNTAX_ERRORS
 
 # A prefixed name's prefix (possibly empty) where a name may start: not inside an IRI, a variable or a word.
 PREFIXED = re.compile(r"(?<![\w<?$:/#.-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
@@ -45,7 +45,8 @@ def explain(message: str, text: str) -> Problem:
         if found:
             return found
     try:
-        parseQuery(text)
+        with PARSING:  # rdflib's parser is not thread-safe
+            parseQuery(text)
     except ParseBaseException as exc:
         return Problem(describe_parse_error(exc, text), exc.lineno, exc.col)
     except SYNTAX_ERRORS:  # a bad escape: rdflib says what, not where

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import render_template, request
 
@@ -31,8 +31,14 @@ class PartyRow:
     consent_date: str = ""
     in_force: str = ""
     signed: str = ""
-    member: bool = False
+    member: bool = False  # on the build's status date
     is_party: bool = False
+    until: str = ""  # the day its participation as a Party ended (a denunciation took effect), if it did
+    memberships: list[tuple[str, str]] = field(default_factory=list)  # Council of Europe: (from, until)
+
+    def member_on(self, day: str) -> bool:
+        """Whether it was a Council of Europe member on day (ISO date), by its periods of membership."""
+        return any(start <= day and (not end or end > day) for start, end in self.memberships)
 
 
 def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
@@ -117,12 +123,31 @@ def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
         if row["s"].value in by_state:
             by_state[row["s"].value].is_party = True
     read_consents(lookup, t, by_state)
+    read_periods(lookup, t, by_state)
     for link, attribute in (("boundParty", "in_force"), ("signatory", "signed")):
         for row in lookup.select(f"SELECT ?s ?d WHERE {{ ?e bkg:{link} ?s ; bkg:treaty {t} ; bkg:date ?d }}"):
             party = by_state.get(row["s"].value)
             if party is not None and not getattr(party, attribute):
                 setattr(party, attribute, row["d"].value)
     return list(by_state.values())
+
+
+def read_periods(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:
+    """Each party's periods of Council of Europe membership, and the end of its being a Party, if any."""
+    for row in lookup.select(
+        "SELECT ?s ?start ?end WHERE { ?m a bkg:Membership ; org:member ?s ; org:memberDuring ?p ."
+        " ?p bkg:startDate ?start OPTIONAL { ?p bkg:endDate ?end } }"
+    ):
+        party = by_state.get(row["s"].value)
+        if party is not None:
+            party.memberships.append((row["start"].value, str(row.get("end", ""))))
+    for row in lookup.select(
+        f"SELECT ?s ?until WHERE {{ ?pp bkg:participant ?s ; bkg:treaty {t} ; bkg:partyDuring ?period ."
+        " ?period bkg:endEarliest ?until }"
+    ):
+        party = by_state.get(row["s"].value)
+        if party is not None:
+            party.until = max(party.until, row["until"].value)
 
 
 def read_consents(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:

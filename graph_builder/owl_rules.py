@@ -294,4 +294,28 @@ def infer(axioms: Graph, triples: Iterable[tuple]) -> set[tuple]:
     problems = known.contradictions()
     if problems:
         raise Inconsistent("; ".join(sorted(problems)[:20]))
-    return known.facts - given
+    return (known.facts | schema_entailments(schema)) - given
+
+
+def schema_entailments(schema: Schema) -> set[tuple]:
+    """What the schema rules say about terms (scm-sco, scm-eqc1/2, scm-int, scm-uni, scm-spo,
+    scm-eqp1/2): every sub-class and sub-property link of the closures, and equivalence where two
+    terms are each other's super-term. They matter for terms minted with the data (the categories
+    generated per treaty, which are classes in the id/ namespace)."""
+    found = set()
+    supers = {c: set(ups) for c, ups in schema.superclasses.items()}
+    for c, members in schema.intersections.items():  # scm-int: an intersection is a sub-class of each member
+        for member in members:
+            supers.setdefault(c, set()).update({member, *schema.superclasses.get(member, ())})
+    for relation, equivalence, closed in (
+        (RDFS.subClassOf, OWL.equivalentClass, supers),
+        (RDFS.subPropertyOf, OWL.equivalentProperty, schema.superproperties),
+    ):
+        for term, ups in closed.items():
+            for up in ups:
+                if up == term:
+                    continue
+                found.add((term, relation, up))
+                if term in closed.get(up, ()):
+                    found.add((term, equivalence, up))
+    return found

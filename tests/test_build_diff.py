@@ -67,7 +67,7 @@ def test_import_write_build_and_diff_show_the_change_with_its_provenance(project
     """The issue's done-when: a chart with one new accession and one corrected date, end to end."""
     data = project_copy / "data"
     acts = read(data / "acts.csv")
-    joined = {r["iso3"] for r in acts if r["treaty"] == "ETS 185"}
+    joined = {r["party"] for r in acts if r["treaty"] == "ETS 185"}
     newcomer = next(r for r in read(data / "states.csv") if r["iso3"] not in joined)
     corrected = next(r for r in acts if r["treaty"] == "ETS 185" and r["act"] == "ratification" and r["date"])
     new_date = (dt.date.fromisoformat(corrected["date"]) + dt.timedelta(days=1)).isoformat()
@@ -75,7 +75,7 @@ def test_import_write_build_and_diff_show_the_change_with_its_provenance(project
     status = (dt.date.fromisoformat(max(dated)) + dt.timedelta(days=1)).isoformat()  # newer than all of data/
     names = {r["iso3"]: r["name"] for r in read(data / "states.csv")}
     entries = [
-        replace(e, consent=new_date) if e.name == names[corrected["iso3"]] else e
+        replace(e, consent=new_date) if e.name == names[corrected["party"]] else e
         for e in entries_from_data(data, "ETS 185")
     ]
     entries.append(Entry(newcomer["name"], consent="2025-03-03", accession=True, member=False))
@@ -87,9 +87,8 @@ def test_import_write_build_and_diff_show_the_change_with_its_provenance(project
     new_section = out.split("new acts (1):\n")[1].split("\n")[0]
     assert f"+ {newcomer['iso3']} ({newcomer['name']}) accession 2025-03-03" in new_section
     changed = out.split("changed dates and kinds of act (1):\n")[1].split("\n")[0]
-    assert (
-        f"~ {corrected['iso3']} ({names[corrected['iso3']]}) ratification: {corrected['date']} -> {new_date}" in changed
-    )
+    party = corrected["party"]
+    assert f"~ {party} ({names[party]}) ratification: {corrected['date']} -> {new_date}" in changed
 
     assert cli.main(["import-chart", str(chart), "--treaty", "185", "--source", str(project_copy), "--write"]) == 0
     build(tmp_path / "new", copy_inputs(project_copy))
@@ -102,15 +101,16 @@ def test_import_write_build_and_diff_show_the_change_with_its_provenance(project
     date = URIRef(BKG + "date")
     added, removed = changes["added/data"], changes["removed/data"]
     [moved] = list(removed.subjects(date, Literal(corrected["date"], datatype=XSD.date)))
-    assert corrected["iso3"] in str(moved)
+    assert corrected["party"] in str(moved)
     assert (moved, date, Literal(new_date, datatype=XSD.date)) in added
     [joined_event] = [s for s in added.subjects(date, Literal("2025-03-03", datatype=XSD.date))]
     assert newcomer["iso3"] in str(joined_event)
     provenance = changes["added/provenance"]
     source = f"{NEW_ADDRESS.format(n=185)} (CoE chart, status {dt.date.fromisoformat(status):%d/%m/%Y})"
+    record = {event: URIRef(f"{event}/record") for event in (moved, joined_event)}  # provenance is on records
     for event in (moved, joined_event):
-        assert (event, URIRef(BKG + "sourceNote"), Literal(source)) in provenance
-        assert (event, URIRef(BKG + "sourceAsOf"), Literal(status)) in provenance
+        assert (record[event], URIRef(BKG + "sourceNote"), Literal(source)) in provenance
+        assert (record[event], URIRef(BKG + "sourceAsOf"), Literal(status)) in provenance
     verified = (URIRef(BKG + "verificationStatus"), URIRef(BKG + "Verified"))
-    assert (joined_event, *verified) in provenance
-    assert (moved, *verified) not in changes["removed/provenance"]  # it was verified, and still is
+    assert (record[joined_event], *verified) in provenance
+    assert (record[moved], *verified) not in changes["removed/provenance"]  # it was verified, and still is

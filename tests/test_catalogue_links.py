@@ -54,6 +54,7 @@ def test_queries_that_list_states_or_treaties_return_their_iris(ask, catalogue, 
 
 
 def test_state_profile_links_each_act_to_its_record(ask):
-    rows = [r for r in ask("state-profile", state="FRA") if "treatyCode" in r]
+    # Acts (the categories of each treaty the State is in come with the treaty's code too, without an act).
+    rows = [r for r in ask("state-profile", state="FRA") if "treatyCode" in r and not r["what"].startswith("category")]
     assert rows
     assert all(r["event"].startswith("https://w3id.org/budapest-kg/id/event/") for r in rows)

@@ -121,7 +121,7 @@ def test_the_ontology_makes_a_mistyping_an_inconsistency(project_graphs):
 def test_disjoint_classes_shared_by_one_thing_are_an_inconsistency():
     ontology, data = Graph(), Graph()
     ontology.add((BKG.Signature, OWL.disjointWith, BKG.Ratification))
-    event = ID["event/ets-185/FRA/consent"]
+    event = ID["event/ets-185/FRA/consent/1"]
     data.add((event, RDF.type, BKG.Signature))
     data.add((event, RDF.type, BKG.Ratification))
     with pytest.raises(ReasoningError, match="inconsistencies"):

@@ -37,7 +37,10 @@ def build_without_leaving(root: Path, out: Path) -> None:
     acts = root / "data" / "acts.csv"
     with open(acts, newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
-        fields, rows = reader.fieldnames, [r for r in reader if not (r["treaty"] == "ETS 185" and r["iso3"] == LEAVING)]
+        fields, rows = (
+            reader.fieldnames,
+            [r for r in reader if not (r["treaty"] == "ETS 185" and r["party"] == LEAVING)],
+        )
     with open(acts, "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
         writer.writeheader()

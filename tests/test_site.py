@@ -160,16 +160,16 @@ def test_chart_is_an_svg_with_alt_text_and_a_table_that_states_its_numbers(clien
     chart = next(img for img in treaty.images if img["src"].endswith(".svg"))
     assert "Parties to Convention on Cybercrime" in chart["alt"]
     table = treaty.body_rows("chart-table")
-    last_year = max(date[:4] for date, _ in dated)
-    assert table[-1] == [
-        last_year,
-        str(sum(1 for _, iso in dated if iso in members)),
-        str(sum(1 for _, iso in dated if iso not in members)),
-        str(len(dated)),
-    ]
-    first_year = min(date[:4] for date, _ in dated)
-    assert table[0][0] == first_year
-    assert int(table[0][3]) == sum(1 for date, _ in dated if date[:4] == first_year)
+    # Each year's Parties on 31 December, split by Council of Europe membership on that day (no party of
+    # ETS 185 has denounced it; Greece's gap in membership, 1969-1974, predates the treaty).
+    first_year, last_year = min(int(date[:4]) for date, _ in dated), max(int(date[:4]) for date, _ in dated)
+    expected = []
+    for year in range(first_year, last_year + 1):
+        day = f"{year}-12-31"
+        present = {iso for date, iso in dated if date <= day}
+        on_day = ex.members_on(day)
+        expected.append([str(year), str(len(present & on_day)), str(len(present - on_day)), str(len(present))])
+    assert table == expected
     answer = client.get(chart["src"], "image/svg+xml")
     assert (answer.status, answer.media) == (200, "image/svg+xml")
     root = ET.fromstring(answer.body)

@@ -283,3 +283,23 @@ def test_a_states_page_leads_with_its_status_and_says_what_it_said(client, acts)
     for row in made:
         assert row["provision"] in japan
         assert row["date"] in japan
+
+
+def test_a_states_page_shows_its_memberships_and_uncertain_days_as_such(client):
+    """Greece's two periods of membership; a Party whose day of entry into force the sources bound but do
+    not give (its window, by the treaty's rule, computed here from data/)."""
+    greece = Page(html(client, "/id/state/GRC")).plain
+    periods = [r for r in ex.rows("coe_membership.csv") if r["iso3"] == "GRC"]
+    assert len(periods) == 2
+    for row in periods:
+        until = f" until {row['left']}" if row["left"] else ""
+        assert f"Council of Europe member from {row['joined']}{until}" in " ".join(greece.split())
+    uncertain = {}
+    for party in ex.parties("ETS 185"):
+        low, high = ex.entry_window("ETS 185", party)
+        if low != high:
+            uncertain[party] = (low, high)
+    assert uncertain  # Ecuador's entry into force: its accession is known only within bounds
+    for party, (low, high) in uncertain.items():
+        text = " ".join(Page(html(client, f"/id/state/{party}")).plain.split())
+        assert f"Party from between {low.isoformat()} and {high.isoformat()}" in text, party
