@@ -27,7 +27,16 @@ from . import servers
 # SP031); state-profile's FILTER NOT EXISTS does not see a type stated in another graph of the default
 # graph (one extra "consent" row for an act typed Ratification in the data graph); regime-overlap's
 # FILTER on the catalogue's ?_group and the group its BINDs compute answers every State as "both".
-VIRTUOSO_DEVIATIONS = {"members-not-parties", "state-profile", "regime-overlap"}
+# Queries Virtuoso 7 answers otherwise. The two counts over time compare the days of sub-query results with
+# xsd:date values inside expressions, which Virtuoso evaluates as errors (its counts come out 0); the
+# counts on one day (party-count, parties) are written so that it answers them right.
+VIRTUOSO_DEVIATIONS = {
+    "members-not-parties",
+    "state-profile",
+    "regime-overlap",
+    "party-count-timeline",
+    "parties-per-year",
+}
 GROUP_CONCAT = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s*AS\s*\?(\w+)", re.IGNORECASE | re.DOTALL)
 NUMERIC = {"http://www.w3.org/2001/XMLSchema#decimal", "http://www.w3.org/2001/XMLSchema#double"}
 
