@@ -16,8 +16,9 @@ PARTY_COLUMNS = {
     "name": ("State", lambda p: p.name.casefold()),
     "iso3": ("ISO code", lambda p: p.iso3),
     "kind": ("Kind of consent", lambda p: p.kind),
-    "consent": ("Consent deposited", lambda p: p.consent_date or "9999"),
-    "in_force": ("In force from", lambda p: p.in_force or "9999"),
+    # By the cell as shown: ISO days first, in order, then bounds ("between …"), then "unknown".
+    "consent": ("Consent deposited", lambda p: p.consent_date or p.consent_window or "unknown"),
+    "in_force": ("In force from", lambda p: p.in_force or p.in_force_window or "unknown"),
     "member": ("Council of Europe member", lambda p: not p.member),
 }
 
@@ -34,6 +35,9 @@ class PartyRow:
     member: bool = False  # on the build's status date
     is_party: bool = False
     until: str = ""  # the day its participation as a Party ended (a denunciation took effect), if it did
+    consent_window: str = ""  # what is known of an undated deposit: "between 2024-06-18 and 2025-12-04"
+    in_force_window: str = ""  # and of an undated entry into force, by the treaty's rule
+    in_force_bounds: tuple[str, str] = ("", "")  # its earliest and latest day
     memberships: list[tuple[str, str]] = field(default_factory=list)  # Council of Europe: (from, until)
 
     def member_on(self, day: str) -> bool:
@@ -148,6 +152,26 @@ def read_periods(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:
         party = by_state.get(row["s"].value)
         if party is not None:
             party.until = max(party.until, row["until"].value)
+    for link, attribute in (("contractingDuring", "consent_window"), ("partyDuring", "in_force_window")):
+        for row in lookup.select(
+            f"SELECT ?s ?early ?late WHERE {{ ?pp bkg:participant ?s ; bkg:treaty {t} ; bkg:{link} ?period ."
+            " OPTIONAL { ?period bkg:startEarliest ?early } OPTIONAL { ?period bkg:startLatest ?late } }"
+        ):
+            party = by_state.get(row["s"].value)
+            if party is not None and not getattr(party, attribute):
+                early, late = str(row.get("early", "")), str(row.get("late", ""))
+                setattr(party, attribute, span(early, late))
+                if link == "partyDuring":
+                    party.in_force_bounds = (early, late)
+
+
+def span(earliest: str, latest: str) -> str:
+    """A day, or the bounds the sources and the treaty's rules allow for it."""
+    if earliest == latest:
+        return earliest
+    if earliest and latest:
+        return f"between {earliest} and {latest}"
+    return f"on or after {earliest}" if earliest else (f"by {latest}" if latest else "")
 
 
 def read_consents(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:
