@@ -57,22 +57,25 @@ class PartiesOverTime:
 
 
 def parties_over_time(parties) -> PartiesOverTime:
-    """Parties at the end of each year, from rows with .in_force (a day), .in_force_bounds (earliest and
-    latest day, when the day is not known), .until and .member_on(day). A party counts from its entry
-    into force until its participation ended, as a Council of Europe member in the years it was one on
-    31 December (Greece's membership has a gap), else as a non-member; one whose day is known only
-    within bounds counts for certain once the latest day has passed, and as possible before."""
-    bounds = {id(p): (p.in_force, p.in_force) if p.in_force else p.in_force_bounds for p in parties}
-    years = [int(day[:4]) for low, high in bounds.values() for day in (low, high) if day]
+    """Parties at the end of each year, from objects with .periods (start earliest, start latest, end
+    earliest, end latest of each period of being a Party) and .member_on(day). On 31 December a party
+    counts for certain when a period certainly began and had certainly not ended, as a Council of Europe
+    member if it was one that day (Greece's membership has a gap); as possible when a period may have
+    begun and may not have ended. A denunciation ends a period; a new consent starts another."""
+    years = [int(day[:4]) for p in parties for period in p.periods for day in period if day]
     out = []
     for year in range(min(years), max(years) + 1) if years else ():
         day = f"{year}-12-31"
-        present = [p for p in parties if not (p.until and p.until <= day)]
-        certain = [p for p in present if bounds[id(p)][1] and bounds[id(p)][1] <= day]
-        possible = [p for p in present if p not in certain and bounds[id(p)][0] and bounds[id(p)][0] <= day]
+        certain = [p for p in parties if any(sl and sl <= day and not (ee and ee <= day) for _, sl, ee, _ in p.periods)]
+        possible = [
+            p
+            for p in parties
+            if p not in certain and any(se and se <= day and not (el and el <= day) for se, _, _, el in p.periods)
+        ]
         members = sum(1 for p in certain if p.member_on(day))
         out.append(YearCount(year, members, len(certain) - members, len(possible)))
-    return PartiesOverTime(out, sum(1 for low, high in bounds.values() if not (low or high)))
+    undated = sum(1 for p in parties if not any(se or sl for se, sl, _, _ in p.periods))
+    return PartiesOverTime(out, undated)
 
 
 def render_svg(data: PartiesOverTime, treaty: str) -> bytes:

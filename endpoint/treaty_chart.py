@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app
 from . import charts
 from .errors import not_found
 from .lookup import SAFE_IRI, current_lookup
-from .treaty import read_contracting_states
+from .treaty import chart_parties
 
 bp = Blueprint("treaty_chart", __name__)
 
@@ -21,6 +21,5 @@ def draw_parties_chart(rest: str) -> Response:
         raise not_found(f"no treaty <{iri}> in this graph")
     cache = current_app.extensions.setdefault("bkg_charts", {})
     if iri not in cache:
-        parties = [row for row in read_contracting_states(lookup, iri) if row.is_party]
-        cache[iri] = charts.render_svg(charts.parties_over_time(parties), lookup.label(iri))
+        cache[iri] = charts.render_svg(charts.parties_over_time(chart_parties(lookup, iri)), lookup.label(iri))
     return Response(cache[iri], mimetype="image/svg+xml")
