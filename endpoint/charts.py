@@ -67,10 +67,11 @@ def parties_over_time(parties) -> PartiesOverTime:
     for year in range(min(years), max(years) + 1) if years else ():
         day = f"{year}-12-31"
         certain = [p for p in parties if any(sl and sl <= day and not (ee and ee <= day) for _, sl, ee, _ in p.periods)]
+        counted = {id(p) for p in certain}  # by identity: comparing the parties field by field was quadratic
         possible = [
             p
             for p in parties
-            if p not in certain and any(se and se <= day and not (el and el <= day) for se, _, _, el in p.periods)
+            if id(p) not in counted and any(se and se <= day and not (el and el <= day) for se, _, _, el in p.periods)
         ]
         members = sum(1 for p in certain if p.member_on(day))
         out.append(YearCount(year, members, len(certain) - members, len(possible)))
