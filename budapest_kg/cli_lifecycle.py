@@ -1,8 +1,9 @@
-"""Commands that keep the graph current: import-chart, diff, export. Registered by budapest_kg.cli."""
+"""Commands that keep the graph current: import-chart, import-untc, diff, export. Registered by budapest_kg.cli."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from .graph_builder.importing.acts_diff import compare, read_treaty_code
 from .graph_builder.importing.acts_write import NotWritable, apply_diff, check_writable
 from .graph_builder.importing.chart import read_chart
 from .graph_builder.importing.report import format_diff
+from .graph_builder.importing.untc import read_status
 from .graph_builder.table import DataError
 from .graph_builder.wikidata import QID, NoTreatyItem, export_wikidata
 
@@ -55,9 +57,14 @@ def cmd_import_chart(args: argparse.Namespace) -> int:
             )
         say(f"error: no State row could be read from {path}: nothing compared")
         return EXIT_FAILED
+    return review(chart, path, args.treaty, args)
+
+
+def review(chart, path: Path, number: int | str, args: argparse.Namespace) -> int:
+    """Print how data/ differs from the status list read from path; apply it with --write."""
     tree = resources.source_tree(args.source)
     try:
-        diff = compare(chart, tree.data_dir, read_treaty_code(tree.data_dir, args.treaty))
+        diff = compare(chart, tree.data_dir, read_treaty_code(tree.data_dir, number))
     except DataError as exc:
         say(f"error: data/ cannot be read ({len(exc.problems)} problem(s)):")
         for problem in exc.problems:
@@ -70,9 +77,48 @@ def cmd_import_chart(args: argparse.Namespace) -> int:
     return write(diff, tree, chart.address)
 
 
+def cmd_import_untc(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        say(f"error: cannot read the status file {path}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    as_of = None
+    if args.as_of:
+        try:
+            as_of = dt.date.fromisoformat(args.as_of)
+        except ValueError:
+            say(f"error: --as-of {args.as_of!r}: expected a date YYYY-MM-DD (the status date of the copy)")
+            return EXIT_USAGE
+    status = read_status(data, address=args.url or "", as_of=as_of, file_name=path.name)
+    reference = args.mtdsg or status.reference
+    if not reference:
+        say(
+            f"error: {path.name} does not say which treaty it is (no XVIII-16.en.xml in its name or --url): "
+            "give --mtdsg"
+        )
+        return EXIT_USAGE
+    if args.mtdsg and status.reference and args.mtdsg != status.reference:
+        say(f"error: {path.name} is the status of {status.reference}, not of {args.mtdsg} (--mtdsg)")
+        return EXIT_USAGE
+    if not status.rows:
+        for problem in status.problems:
+            where = f"{path.name}:{problem.line}" if problem.line else path.name
+            say(f"  {where}: {problem.message}")
+        say(f"error: no participant row could be read from {path}: nothing compared")
+        return EXIT_FAILED
+    return review(status, path, reference, args)
+
+
 def write(diff, tree: resources.SourceTree, address: str) -> int:
     if diff.chart.status_as_of is None:
-        say("error: not written: the page shows no 'Status as of' date, and source_as_of is never guessed")
+        missing = (
+            "the page shows no 'Status as of' date"
+            if diff.chart.kind == "CoE chart"
+            else "the file states no status date: give --as-of, or the address of a dated archived copy with --url"
+        )
+        say(f"error: not written: {missing}, and source_as_of is never guessed")
         return EXIT_FAILED
     if not address:
         say("error: not written: no address of the chart found in the page; give it with --url")
@@ -176,6 +222,21 @@ def add_commands(sub, add_source, add_build_dir) -> None:
     p.add_argument("--url", default=None, help="the chart's address, when the saved page does not record it")
     add_source(p)
     p.set_defaults(func=cmd_import_chart)
+
+    p = sub.add_parser(
+        "import-untc",
+        help="compare a saved UN Treaty Collection status file (MTDSG XML) with data/ (and apply it with --write)",
+        description="Read the status of a treaty deposited with the UN Secretary-General as saved from the UN "
+        "Treaty Collection (e.g. XVIII-16.en.xml) and print how data/ differs. The file states no status date: "
+        "give it with --as-of, or give the address of a dated archived copy with --url.",
+    )
+    p.add_argument("file", help="the status file as saved (XML)")
+    p.add_argument("--mtdsg", default=None, help="the treaty's MTDSG number (XVIII-16) when the file name lacks it")
+    p.add_argument("--as-of", default=None, help="the status date of the copy, YYYY-MM-DD")
+    p.add_argument("--url", default=None, help="the file's address (a web.archive.org address also gives its date)")
+    p.add_argument("--write", action="store_true", help="apply the differences to data/ (default: only print)")
+    add_source(p)
+    p.set_defaults(func=cmd_import_untc)
 
     p = sub.add_parser(
         "diff",

@@ -19,6 +19,7 @@ from . import (
     home,
     ontology_docs,
     query_page,
+    regimes,
     resources,
     service,
     sparql,
@@ -32,7 +33,9 @@ from .errors import register_error_handlers
 from .manifest import read_manifest, verify_build
 from .runner import load_catalogue
 
-BLUEPRINTS = (sparql, health, catalogue, exports, service, resources, home, treaty_chart, query_page, ontology_docs)
+BLUEPRINTS = (
+    sparql, health, catalogue, exports, service, resources, home, treaty_chart, query_page, ontology_docs, regimes
+)  # fmt: skip
 
 
 def check_build(config: Config) -> dict:

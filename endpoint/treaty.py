@@ -16,8 +16,9 @@ PARTY_COLUMNS = {
     "name": ("State", lambda p: p.name.casefold()),
     "iso3": ("ISO code", lambda p: p.iso3),
     "kind": ("Kind of consent", lambda p: p.kind),
-    "consent": ("Consent deposited", lambda p: p.consent_date or "9999"),
-    "in_force": ("In force from", lambda p: p.in_force or "9999"),
+    # By the cell as shown: ISO days first, in order, then bounds ("between …"), then "unknown".
+    "consent": ("Consent deposited", lambda p: p.consent_date or p.consent_window or "unknown"),
+    "in_force": ("In force from", lambda p: p.in_force or p.in_force_window or "unknown"),
     "member": ("Council of Europe member", lambda p: not p.member),
 }
 
@@ -33,8 +34,17 @@ class PartyRow:
     signed: str = ""
     member: bool = False  # on the build's status date
     is_party: bool = False
-    until: str = ""  # the day its participation as a Party ended (a denunciation took effect), if it did
-    memberships: list[tuple[str, str]] = field(default_factory=list)  # Council of Europe: (from, until)
+    consent_window: str = ""  # what is known of an undated deposit: "between 2024-06-18 and 2025-12-04"
+    in_force_window: str = ""  # and of an undated entry into force, by the treaty's rule
+
+
+@dataclass
+class ChartParty:
+    """For the chart: a party's periods of being a Party (start earliest, start latest, end earliest, end
+    latest: equal bounds for a known day, empty when open) and of Council of Europe membership."""
+
+    periods: list[tuple[str, str, str, str]] = field(default_factory=list)
+    memberships: list[tuple[str, str]] = field(default_factory=list)  # (from, until)
 
     def member_on(self, day: str) -> bool:
         """Whether it was a Council of Europe member on day (ISO date), by its periods of membership."""
@@ -73,7 +83,7 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         columns=PARTY_COLUMNS,
         sort=sort,
         descending=descending,
-        chart=charts.parties_over_time(parties),
+        chart=charts.parties_over_time(chart_parties(lookup, iri)),
         links=read_external_links(lookup, statements),
         chart_url=f"/charts/parties/{lookup.href(iri).strip('/')}.svg",
         parts=read_parts(lookup, iri),
@@ -133,21 +143,45 @@ def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
 
 
 def read_periods(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:
-    """Each party's periods of Council of Europe membership, and the end of its being a Party, if any."""
+    """What is known of each undated deposit and entry into force: the bounds of the participation's periods."""
+    for link, attribute in (("contractingDuring", "consent_window"), ("partyDuring", "in_force_window")):
+        for row in lookup.select(
+            f"SELECT ?s ?early ?late WHERE {{ ?pp bkg:participant ?s ; bkg:treaty {t} ; bkg:{link} ?period ."
+            " OPTIONAL { ?period bkg:startEarliest ?early } OPTIONAL { ?period bkg:startLatest ?late } }"
+        ):
+            party = by_state.get(row["s"].value)
+            if party is not None and not getattr(party, attribute):
+                setattr(party, attribute, span(str(row.get("early", "")), str(row.get("late", ""))))
+
+
+def chart_parties(lookup: Lookup, treaty: str) -> list[ChartParty]:
+    """Every party that is or was a Party to the treaty, with its periods (a denounced one included: it
+    counted until its denunciation took effect, and again after a new consent) and its memberships."""
+    found: dict[str, ChartParty] = {}
+    for row in lookup.select(
+        f"SELECT ?s ?period ?se ?sl ?ee ?el WHERE {{ ?pp bkg:participant ?s ; bkg:treaty <{treaty}> ;"
+        " bkg:partyDuring ?period . OPTIONAL { ?period bkg:startEarliest ?se }"
+        " OPTIONAL { ?period bkg:startLatest ?sl } OPTIONAL { ?period bkg:endEarliest ?ee }"
+        " OPTIONAL { ?period bkg:endLatest ?el } }"
+    ):
+        bounds = tuple(str(row.get(key, "")) for key in ("se", "sl", "ee", "el"))
+        found.setdefault(row["s"].value, ChartParty()).periods.append(bounds)  # type: ignore[arg-type]
     for row in lookup.select(
         "SELECT ?s ?start ?end WHERE { ?m a bkg:Membership ; org:member ?s ; org:memberDuring ?p ."
         " ?p bkg:startDate ?start OPTIONAL { ?p bkg:endDate ?end } }"
     ):
-        party = by_state.get(row["s"].value)
-        if party is not None:
-            party.memberships.append((row["start"].value, str(row.get("end", ""))))
-    for row in lookup.select(
-        f"SELECT ?s ?until WHERE {{ ?pp bkg:participant ?s ; bkg:treaty {t} ; bkg:partyDuring ?period ."
-        " ?period bkg:endEarliest ?until }"
-    ):
-        party = by_state.get(row["s"].value)
-        if party is not None:
-            party.until = max(party.until, row["until"].value)
+        if row["s"].value in found:
+            found[row["s"].value].memberships.append((row["start"].value, str(row.get("end", ""))))
+    return list(found.values())
+
+
+def span(earliest: str, latest: str) -> str:
+    """A day, or the bounds the sources and the treaty's rules allow for it."""
+    if earliest == latest:
+        return earliest
+    if earliest and latest:
+        return f"between {earliest} and {latest}"
+    return f"on or after {earliest}" if earliest else (f"by {latest}" if latest else "")
 
 
 def read_consents(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:

@@ -7,7 +7,7 @@ from flask import Blueprint, Response
 from . import charts
 from .errors import not_found
 from .lookup import current_lookup, is_iri, shown
-from .treaty import read_contracting_states
+from .treaty import chart_parties
 
 bp = Blueprint("treaty_chart", __name__)
 
@@ -26,5 +26,4 @@ def draw_parties_chart(rest: str) -> Response:
 
 
 def draw(lookup, iri: str) -> bytes:
-    parties = [row for row in read_contracting_states(lookup, iri) if row.is_party]
-    return charts.render_svg(charts.parties_over_time(parties), lookup.label(iri))
+    return charts.render_svg(charts.parties_over_time(chart_parties(lookup, iri)), lookup.label(iri))

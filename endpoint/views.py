@@ -276,9 +276,10 @@ def part_key(node: dict) -> tuple:
 
 
 def series_key(code: str) -> tuple:
-    """Treaties in the order of the series (ETS 185, ETS 189, CETS 224): by number, not by letters."""
-    digits = re.findall(r"\d+", code)
-    return (int(digits[-1]) if digits else 0, code)
+    """The Council of Europe's treaties in the order of their series (ETS 185, ETS 189, CETS 224: by number,
+    not by letters), then the others (the UN Convention, UNTC XVIII-16) by code."""
+    found = re.fullmatch(r"C?ETS (\d+)", code)
+    return (0, int(found.group(1)), code) if found else (1, 0, code)
 
 
 def treaty_key(lookup: Lookup, treaty: str) -> tuple:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from .acts import Act, spells
 from .sources import Membership, Sources, Treaty
 from .timing import UNKNOWN, Delay, Window
-from .treaty_rules import TreatyRule
+from .treaty_rules import NOT_ADDITIONAL, TreatyRule
 
 # The Council of Europe's treaties' rule where a table gives none (marked as such where used).
 DEFAULT_DELAY = Delay(months=3, first_of_next_month=True)
@@ -98,8 +98,11 @@ def derive(sources: Sources, status_date: dt.date) -> Derivation:
     by_treaty: dict[str, list[Act]] = {}
     for act in sources.acts:
         by_treaty.setdefault(act.treaty, []).append(act)
+    # Parties that are international organisations (the EU): a regional-organisation clause leaves them uncounted.
+    organisations = {o.ident for o in sources.organisations if o.kind == "international-organisation"}
     for treaty in sources.treaties:
-        derive_treaty(treaty, by_treaty.get(treaty.code, []), rules.get(treaty.code, {}), members, out)
+        own_rules = rules.get(treaty.code, {})
+        derive_treaty(treaty, by_treaty.get(treaty.code, []), own_rules, members, out, organisations)
     return out
 
 
@@ -108,13 +111,15 @@ def delay_of(rules: dict[str, TreatyRule], kind: str) -> Delay:
     return rule.delay if rule and rule.delay else DEFAULT_DELAY
 
 
-def derive_treaty(treaty: Treaty, acts: list[Act], rules: dict[str, TreatyRule], members, out: Derivation) -> None:
+def derive_treaty(treaty: Treaty, acts: list[Act], rules: dict[str, TreatyRule], members, out: Derivation,
+                  organisations: frozenset[str] | set[str] = frozenset()) -> None:  # fmt: skip
     recorded = treaty.entry_into_force
     for_party = delay_of(rules, "entry-into-force-for-party")
     own = spells(acts)
     for party_acts in own.values():
         bound_acts(treaty, party_acts, for_party, out)
-    entry = treaty_entry(treaty, own, rules.get("entry-into-force"), members, out)
+    rule = rules.get("entry-into-force")
+    entry = treaty_entry(treaty, counted_parties(own, rule, organisations), rule, members, out)
     entry.recorded = recorded is not None
     out.entries[treaty.code] = entry
     if recorded and entry.derived is not None and not entry.derived.contains(recorded):
@@ -181,6 +186,16 @@ def deposits_for(effect: dt.date, treaty_entry: dt.date | None, delay: Delay) ->
     if effect == treaty_entry:
         return Window(None, delay.latest_done_by(treaty_entry))
     return Window(effect, effect - dt.timedelta(days=1))  # before the treaty's entry into force: impossible
+
+
+def counted_parties(own: dict, rule: TreatyRule | None, organisations: frozenset[str] | set[str]) -> dict:
+    """The parties whose consents the entry-into-force rule counts. Under the regional-organisation clause
+    (UN Convention against Cybercrime Art. 65(1): an instrument of a regional economic integration organisation
+    "shall not be counted as additional to those deposited by member States") an organisation's is not counted;
+    such a treaty is open to States and those organisations only, so a party that is an organisation is one."""
+    if rule is None or NOT_ADDITIONAL not in rule.conditions:
+        return own
+    return {key: acts for key, acts in own.items() if key[1] not in organisations}
 
 
 def treaty_entry(treaty: Treaty, own: dict, rule: TreatyRule | None, members, out: Derivation) -> TreatyEntry:

@@ -20,7 +20,7 @@ from budapest_kg.namespaces import ID, SCHEMA, bind_prefixes
 from .table import DataError, Problem, Table
 
 RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "rdfs:seeAlso": RDFS.seeAlso}
-SUBJECT = re.compile(r"^(state/[A-Z]{3}|treaty/(ets|cets)-\d+)$")
+SUBJECT = re.compile(r"^(state/[A-Z]{3}|treaty/[a-z]+-[a-z0-9-]+)$")
 TARGET = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 LINK_COLUMNS = ("subject", "relation", "target", "label", "source", "note")
 REGION_COLUMNS = ("iso3", "region_code", "region", "subregion_code", "subregion", "source")

@@ -10,6 +10,7 @@ organisations, memberships, acts and participations; ``provisions`` the treaties
 from __future__ import annotations
 
 from .mapped import Mapped
+from .organisations import map_eu_membership
 from .participation import map_memberships, map_organisation, map_participations, map_state
 from .provisions import map_texts
 from .sources import Sources
@@ -32,6 +33,8 @@ def map_sources(sources: Sources) -> Mapped:
     for state in sources.states:
         map_state(state, out)
     map_memberships(sources.memberships, out)
+    for membership in sources.eu_memberships:
+        map_eu_membership(membership, out)
     map_participations(sources.acts, out)
     if sources.texts is not None:
         titles = {t.code: {"en": t.title_en, **({"fr": t.title_fr} if t.title_fr else {})} for t in sources.treaties}

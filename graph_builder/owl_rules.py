@@ -9,6 +9,9 @@ OWL 2 RL profile (W3C OWL 2 Profiles, section 4.3) that involve no equality:
     cax-sco cax-eqc1/2 cls-int1 cls-int2 cls-uni cls-hv1 cls-hv2 cls-svf1 cls-svf2 cls-avf
     cax-dw cax-adc cls-nothing2 prp-irp prp-asyp (the inconsistencies they can meet)
 
+and, for terms minted with the data (the categories generated per treaty), the schema rules scm-sco
+scm-eqc1/2 scm-int scm-uni scm-spo scm-eqp1/2 (``schema_entailments``).
+
 A schema using any other logical vocabulary (functional properties, keys, cardinalities, sameAs,
 complements, …) is refused with :class:`Unsupported`, and the caller reasons with owlrl instead;
 so does a closure that would need equality. ``tests/test_reasoning.py`` proves the result equal to

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,11 +18,14 @@ import pycountry
 from budapest_kg.iris import slug
 
 from .acts import Act, read_acts
+from .organisations import EuMembership, read_eu_memberships
 from .table import STATUSES, DataError, Problem, Table
 from .texts import Texts, read_texts
 from .treaty_rules import TreatyRule, read_rules
 
 ORGANISATION_KINDS = ("international-organisation", "organ", "post")
+# A Council of Europe treaty's number, or a UN treaty's chapter and number in the UN Treaty Collection.
+TREATY_NUMBER = re.compile(r"^(\d+|[IVXLC]+-\d+(-[a-z0-9]+)*)$")
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Treaty:
     code: str  # "ETS 185"
     slug: str  # "ets-185"
     series: str
-    number: int
+    number: str  # in its series: "185"; a UN treaty by chapter and number, "XVIII-16"
     short_title: str
     title_en: str
     title_fr: str
@@ -93,6 +97,7 @@ class Sources:
     texts: Texts | None = None
     organisations: list[Organisation] = field(default_factory=list)
     rules: list[TreatyRule] = field(default_factory=list)
+    eu_memberships: list[EuMembership] = field(default_factory=list)
 
     @property
     def parties(self) -> set[str]:
@@ -110,15 +115,16 @@ def read_treaties(path: Path, problems: list[Problem]) -> list[Treaty]:
     treaties = []
     for line, row in table.rows():
         code = table.required(line, row, "code")
-        if not row["number"].isdigit():
-            table.report(line, f"{row['number']!r} is not a treaty number", "number")
+        if not TREATY_NUMBER.match(row["number"]):
+            message = f"{row['number']!r} is not a treaty number (185, or XVIII-16 for a UN chapter and number)"
+            table.report(line, message, "number")
             continue
         treaties.append(
             Treaty(
                 code=code,
                 slug=slug(code),
                 series=table.required(line, row, "series"),
-                number=int(row["number"]),
+                number=row["number"],
                 short_title=table.required(line, row, "short_title"),
                 title_en=table.required(line, row, "title_en"),
                 title_fr=row["title_fr"],
@@ -254,6 +260,8 @@ def read_sources(data_dir: Path) -> Sources:
     sources.acts = read_acts(data_dir / "acts.csv", sources.parties, {t.code: t.opened for t in treaties}, problems)
     sources.rules = read_rules(data_dir / "treaty_rules.csv", codes, {o.ident for o in organisations}, problems)
     sources.texts = read_texts(data_dir, codes, sources.parties, problems)
+    ids = {o.ident for o in organisations}
+    sources.eu_memberships = read_eu_memberships(data_dir / "eu_membership.csv", known, ids, problems)
     if problems:
         raise DataError(problems)
     return sources

@@ -42,6 +42,7 @@ CONDITION = {
     "invitation": BKG.OnInvitation,
     "unanimity-of-contracting-states": BKG.UnanimityOfContractingStates,
     "acceded-to-supplemented": BKG.AccededToSupplementedTreaty,
+    "regional-organisation-not-additional": BKG.RegionalOrganisationNotAdditional,
 }
 # (slug, kind, label with {treaty}, generic super-class, the treaty's category it specialises)
 CATEGORIES = (

@@ -16,7 +16,13 @@ RULES = (
     "depositary", "entry-into-force", "entry-into-force-for-party", "accession", "denunciation", "amendment",
     "reservations-carry-over",
 )  # fmt: skip
-CONDITIONS = ("in-force", "invitation", "unanimity-of-contracting-states", "acceded-to-supplemented")
+CONDITIONS = (
+    "in-force", "invitation", "unanimity-of-contracting-states", "acceded-to-supplemented",
+    "regional-organisation-not-additional",
+)  # fmt: skip
+# An entry-into-force condition: an instrument of a regional economic integration organisation is not counted
+# in addition to those of its member States (UN Convention against Cybercrime Art. 65(1)); the others are of accession.
+NOT_ADDITIONAL = "regional-organisation-not-additional"
 THEN = ("", "first-day-of-next-month")
 COLUMNS = (
     "treaty", "rule", "article", "agent", "consents", "member_consents", "period", "then", "condition", "status",
@@ -122,7 +128,13 @@ def describe(rule: TreatyRule, organisation: str = "", names: dict[str, str] | N
         who = f"{_count(rule.consents)} States"
         if rule.member_consents:
             who += f", including at least {_count(rule.member_consents)} member States of the {organisation},"
-        return f"Enters into force on {when} the date on which {who} have expressed their consent to be bound{where}."
+        text = f"Enters into force on {when} the date on which {who} have expressed their consent to be bound{where}."
+        if NOT_ADDITIONAL in rule.conditions:
+            text += (
+                " An instrument of a regional economic integration organisation is not counted in addition to"
+                " those of its member States."
+            )
+        return text
     if rule.rule == "entry-into-force-for-party":
         return f"For a State that consents later, enters into force on {when} the date of its consent{where}."
     if rule.rule == "denunciation":

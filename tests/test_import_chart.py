@@ -196,7 +196,7 @@ def test_a_state_that_disappeared_is_listed_and_never_removed(tree, capsys):
     html = new_layout(185, "2025-06-01", entries)
     diff = compare(read_chart(html), tree / "data", TREATY)
     assert [(c.kind, c.iso3, c.act, c.new) for c in diff.changes] == [
-        ("missing", "USA", act, "State not on the chart") for act in ("signature", "ratification", "entry-into-force")
+        ("missing", "USA", act, "not listed by the source") for act in ("signature", "ratification", "entry-into-force")
     ]
     before = digest(tree / "data")
     assert run(tree, html, "--write") == 0
@@ -381,4 +381,40 @@ def test_the_kind_of_consent_follows_the_accession_mark(tree):
     assert written[("ALB", "2002-06-20")]["act"] == "accession"
     assert written[("AUS", "2012-11-30")]["act"] == "consent"
     assert "kind not shown by the chart" in written[("AUS", "2012-11-30")]["note"]
+    assert compare(read_chart(html), tree / "data", TREATY).empty
+
+
+def test_a_day_the_chart_gives_replaces_a_month_or_a_window_in_the_new_format(tree):
+    """acts.csv as of ontology 1.0: a consent known only by its month, another only within bounds; the chart
+    gives each day: --write records the day, empties the bounds and keeps what was known in the note."""
+    acts = tree / "data" / "acts.csv"
+    with open(acts, "a", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(
+            [TREATY, "LUX", "ratification", "2014-10", "", "", "", "unverified", "a test's fixture", "", ""]
+        )
+        writer.writerow(
+            [TREATY, "ECU", "accession", "", "2024-06-18", "2024-09-30", "", "unverified", "a test", "", ""]
+        )
+    days = {"Luxembourg": "2014-10-16", "Ecuador": "2024-07-01"}
+    entries = entries_from_data(tree / "data", TREATY)
+    entries = [
+        replace(e, consent=days[e.name], accession=e.name == "Ecuador") if e.name in days else e for e in entries
+    ]
+    html = new_layout(185, "2025-06-01", entries)
+    diff = compare(read_chart(html), tree / "data", TREATY)
+    assert sorted((c.kind, c.iso3, c.old, c.new) for c in diff.changes) == [
+        ("date", "ECU", "", "2024-07-01"),
+        ("date", "LUX", "2014-10", "2014-10-16"),
+    ]
+    assert run(tree, html, "--write") == 0
+    header = acts.read_text(encoding="utf-8").splitlines()[0]
+    assert header == ",".join(ACT_HEADER)  # the file keeps the 1.0 columns
+    written = {r["party"]: r for r in rows(acts) if r["party"] in ("LUX", "ECU")}
+    assert {p: (r["date"], r["earliest"], r["latest"], r["status"]) for p, r in written.items()} == {
+        "LUX": ("2014-10-16", "", "", "verified"),
+        "ECU": ("2024-07-01", "", "", "verified"),
+    }
+    assert "date was 2014-10" in written["LUX"]["note"]
+    assert "window was 2024-06-18..2024-09-30" in written["ECU"]["note"]
     assert compare(read_chart(html), tree / "data", TREATY).empty

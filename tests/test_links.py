@@ -26,6 +26,11 @@ SHAPES = {  # every external IRI must match one of these, by the scheme it claim
     "dbpedia": re.compile(r"^http://dbpedia\.org/resource/[A-Za-z0-9_(),%-]+$"),
     "coe": re.compile(r"^https://www\.coe\.int/en/web/conventions/full-list\?module=[a-z-]+&treatynum=(185|189|224)$"),
     "eli": re.compile(r"^http://data\.europa\.eu/eli/(dec|dir|reg)/\d{4}/\d+/oj$"),
+    "untc": re.compile(
+        r"^https://treaties\.un\.org/(Pages/ViewDetails\.aspx\?src=TREATY&mtdsg_no=[IVXLC]+-\d+&chapter=\d+&clang=_en"
+        r"|doc/Publication/MTDSG/Volume%20II?/Chapter%20[IVXLC]+/[IVXLC]+-\d+\.en\.xml)$"
+    ),
+    "unodc": re.compile(r"^https://www\.unodc\.org/unodc/en/cybercrime/convention/home\.html$"),
     "celex": re.compile(r"^https://eur-lex\.europa\.eu/legal-content/EN/TXT/\?uri=CELEX:3\d{4}[A-Z]\d{4}$"),
 }
 

@@ -18,7 +18,7 @@ def append(path, text: str) -> int:
 
 def test_project_data_reads_without_problems(project_copy):
     sources = read_sources(project_copy / "data")
-    assert {t.code for t in sources.treaties} == {"ETS 185", "ETS 189", "CETS 224"}
+    assert {t.code for t in sources.treaties} == {"ETS 185", "ETS 189", "CETS 224", "UNTC XVIII-16"}
     assert len({s.iso3 for s in sources.states}) == len(sources.states)
 
 

@@ -210,8 +210,9 @@ def timeline(tmp_path_factory):
     root = tmp_path_factory.mktemp("timeline")
     copy_project(root)
     data = root / "data"
-    append(data / "organisations.csv", "european-union,international-organisation,European Union,"
-                                       "Union européenne,,verified,test source")  # fmt: skip
+    if "\neuropean-union," not in (data / "organisations.csv").read_text(encoding="utf-8"):
+        append(data / "organisations.csv", "european-union,international-organisation,European Union,"
+                                           "Union européenne,,verified,test source")  # fmt: skip
     acts = data / "acts.csv"
     lines = {
         "eu": append(acts, "ETS 185,european-union,signature,2025-03-01,,,,verified,test source,,"),

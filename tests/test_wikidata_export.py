@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
 import pytest
+from budapest_kg.graph_builder import wikidata
 
 from budapest_kg import cli
 
@@ -92,3 +94,14 @@ def test_the_export_can_go_to_a_file(tmp_path, capsys):
     assert cli.main(["export", "wikidata", "--treaty", "224", "--qid", f"224={SANDBOX}", "--out", str(out)]) == 0
     assert capsys.readouterr().out == ""
     assert all(parse_line(line) for line in out.read_text(encoding="utf-8").splitlines())
+
+
+def test_a_date_known_to_the_month_is_given_at_month_precision():
+    """acts.csv may give a month only (ontology 1.0): Wikidata's precision 10 says so; no day is made up."""
+    act = SimpleNamespace(act="ratification", date=None, given="2015-01")
+    fields = wikidata.statement("Q1", act, "Q2", "https://example.org/source").split("\t")
+    assert fields[3:5] == ["P585", "+2015-01-00T00:00:00Z/10"]
+    undated = wikidata.statement(
+        "Q1", SimpleNamespace(act="signature", date=None, given=""), "Q2", "https://x.org"
+    ).split("\t")
+    assert "P585" not in undated

@@ -44,7 +44,7 @@ class Change:
 
     def describe(self, names: dict[str, str]) -> str:
         who = f"{self.iso3} ({names.get(self.iso3, '?')})"
-        where = f"  [chart line {self.chart_line}" + (f", acts.csv:{self.data_line}]" if self.data_line else "]")
+        where = f"  [source line {self.chart_line}" + (f", acts.csv:{self.data_line}]" if self.data_line else "]")
         if self.kind == "new":
             text = f"+ {who} {self.act} {self.new}"
         elif self.kind == "missing":
@@ -56,7 +56,7 @@ class Change:
         else:
             text = f"~ {who} {self.act}: {self.old or '(no date)'} -> {self.new}"
         held = f"  (not applied: {self.held_back})" if self.held_back else ""
-        return text + held + where.replace("[chart line 0, ", "[").replace("  [chart line 0]", "")
+        return text + held + where.replace("[source line 0, ", "[").replace("  [source line 0]", "")
 
 
 @dataclass
@@ -86,8 +86,8 @@ class DataAct:
     source_as_of: str
 
 
-def read_treaty_code(data_dir: Path, number: int) -> str:
-    """The code of treaty `number` in treaties.csv ("ETS 185"); DataError when it is not there."""
+def read_treaty_code(data_dir: Path, number: int | str) -> str:
+    """The code of treaty `number` (185, or "XVIII-16") in treaties.csv; DataError when it is not there."""
     table = read_table(data_dir / "treaties.csv", ("code", "number"))
     for row in table.rows:
         if row["number"].strip() == str(number):
@@ -131,13 +131,18 @@ def recorded_flags(data_dir: Path, treaty: str) -> dict[str, tuple[frozenset[str
 
 
 def match_rows(chart: Chart, names: StateNames, diff: Diff) -> tuple[dict[str, ChartRow], set[str]]:
-    """ISO3 -> chart row for every row whose name is known; the ISO3 of rows that could not be read."""
+    """Party -> chart row for every row whose name is known (a State by its ISO3, an international organisation
+    such as the EU by its id in organisations.csv); the parties of rows that could not be read."""
     matched: dict[str, ChartRow] = {}
     for row in chart.rows:
-        if row.section == "organisation":
-            diff.problems.append(ChartProblem(row.line, f"{row.name!r}: an international organisation; skipped"))
+        iso3 = names.organisation(row.name)
+        if iso3 is None and row.section == "organisation":
+            diff.problems.append(
+                ChartProblem(row.line, f"{row.name!r}: an international organisation not in organisations.csv; "
+                             "row skipped")
+            )  # fmt: skip
             continue
-        iso3 = names.match(row.name)
+        iso3 = iso3 or names.match(row.name)
         if iso3 is None:
             diff.problems.append(
                 ChartProblem(
@@ -150,7 +155,7 @@ def match_rows(chart: Chart, names: StateNames, diff: Diff) -> tuple[dict[str, C
             diff.problems.append(ChartProblem(row.line, f"{row.name!r} is {iso3} again (line {first}); row skipped"))
         else:
             matched[iso3] = row
-    unread = {names.match(p.name) for p in chart.problems if p.name} - {None}
+    unread = {names.organisation(p.name) or names.match(p.name) for p in chart.problems if p.name} - {None}
     return matched, unread  # type: ignore[return-value]
 
 
@@ -170,19 +175,19 @@ def compare(chart: Chart, data_dir: Path, treaty: str) -> Diff:
     """Every difference between the chart and data/ for one treaty. DataError when data/ cannot be read."""
     names = read_names(data_dir)
     acts = read_table(data_dir / "acts.csv", ACT_COLUMNS)
-    diff = Diff(treaty, chart, dict(names.known), problems=list(chart.problems))
+    diff = Diff(treaty, chart, {**names.known, **names.organisation_names}, problems=list(chart.problems))
     matched, unread = match_rows(chart, names, diff)
     diff.rows_read = len(matched)
     as_of = chart.status_as_of.isoformat() if chart.status_as_of else ""
     recorded = recorded_acts(acts, treaty)
     for iso3, row in matched.items():
-        if iso3 not in names.known and chart_acts(row):
+        if iso3 not in names.known and iso3 not in names.organisation_names and chart_acts(row):
             diff.new_states[iso3] = row.name
             diff.names[iso3] = row.name
     for iso3 in sorted(set(matched) | {iso3 for iso3, _ in recorded}):
         row = matched.get(iso3)
         shown = chart_acts(row) if row else {}
-        for slot in SLOTS:
+        for slot in chart.slots:
             data = recorded.get((iso3, slot))
             diff.changes.extend(compare_slot(iso3, slot, shown.get(slot), data, row, iso3 in unread, as_of))
     compare_flags(diff, matched, recorded_flags(data_dir, treaty))
@@ -198,18 +203,26 @@ def compare_slot(iso3, slot, shown, data, row, unread, as_of) -> list[Change]:
         return [Change("new", iso3, act, new=date.isoformat(), chart_line=line)]
     held = f"data as of {data.source_as_of} is newer than the chart" if as_of and data.source_as_of > as_of else ""
     if shown is None:
-        why = "not shown on its row" if row else "State not on the chart"
+        why = "not shown on its row" if row else "not listed by the source"
         why = "row unreadable, not compared" if unread else why
         return [Change("missing", iso3, data.act, old=data.date, new=why, chart_line=line, data_line=data.line)]
     act, date = shown
     changes = []
-    if slot == "consent" and (act == "accession") != (data.act == "accession"):
+    if slot == "consent" and kind_differs(act, data.act):
         changes.append(Change("kind", iso3, data.act, data.act, act, line, data.line, held))
     if data.date != date.isoformat():
         changes.append(Change("date", iso3, data.act, data.date, date.isoformat(), line, data.line, held))
     if not changes and data.status != "verified":
         changes.append(Change("confirmed", iso3, data.act, data.status, data.date, line, data.line, held))
     return changes
+
+
+def kind_differs(shown: str, recorded: str) -> bool:
+    """Whether the source's kind of consent contradicts data/: a source that does not say which of
+    ratification, acceptance or approval ("consent") only tells an accession from the others."""
+    if shown == "consent":
+        return recorded == "accession"
+    return shown != recorded
 
 
 def compare_flags(diff: Diff, matched: dict[str, ChartRow], recorded: dict[str, tuple[frozenset[str], int]]) -> None:

@@ -36,8 +36,7 @@ def check_writable(data_dir: Path) -> None:
 
 
 def chart_source(diff: Diff, address: str) -> str:
-    as_of = diff.chart.status_as_of
-    return f"{address} (CoE chart, status {as_of:%d/%m/%Y})" if as_of else address
+    return f"{address} ({diff.chart.source_note()})" if diff.chart.status_as_of else address
 
 
 def apply_diff(diff: Diff, data_dir: Path, address: str) -> list[Change]:
@@ -72,7 +71,7 @@ def update_act(row: dict[str, str], change: Change, diff: Diff, source: str, as_
         row["source"] = f"{source}; {row['source']}" if row["source"] else source
     else:
         what = "date" if change.kind == "date" else "act"
-        earlier = f"{what} was {change.old or '(empty)'} ({was}) before the chart of {as_of}"
+        earlier = f"{what} was {change.old or '(empty)'} ({was}) before the {diff.chart.kind} of {as_of}"
         row["note"] = f"{row['note']}; {earlier}" if row["note"] else earlier
         row["source"] = source
         if change.kind == "date":

@@ -71,15 +71,25 @@ class ChartRow:
     section: str  # "member", "non-member", "organisation" or "" when the chart has no sections
     signature: dt.date | None = None
     consent: dt.date | None = None
-    consent_kind: str = ""  # "accession", "consent" (ratification, acceptance or approval) or "" without consent
+    # The act as data/acts.csv names it: "accession"; "consent" where the source does not say which of
+    # ratification, acceptance or approval (the CoE charts); the kind itself where it does (the UN's status).
+    consent_kind: str = ""
     entry_into_force: dt.date | None = None
     flags: frozenset[str] = frozenset()
     notes: str = ""
 
 
+ALL_SLOTS = ("signature", "consent", "entry-into-force")
+
+
 @dataclass
 class Chart:
-    """The rows read from a saved chart, what could not be read, and what the page says about itself."""
+    """The rows read from a saved status list, what could not be read, and what the list says about itself.
+
+    The Treaty Office's charts and the UN Treaty Collection's status files both give one: ``kind``
+    names the source in the diff and in the source column written, ``slots`` the acts the source
+    shows at all (the UN's status lists no entry into force per party, so none is compared).
+    """
 
     treaty: int | None
     status_as_of: dt.date | None
@@ -88,6 +98,17 @@ class Chart:
     rows: list[ChartRow] = field(default_factory=list)
     problems: list[ChartProblem] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)
+    kind: str = "CoE chart"
+    slots: tuple[str, ...] = ALL_SLOTS
+    reference: str = ""  # the source's own number of the treaty ("XVIII-16"), when it is not a CoE number
+
+    def source_note(self) -> str:
+        """How a source column names this list: "CoE chart, status 03/12/2015"."""
+        if self.status_as_of is None:
+            return self.kind
+        if self.kind == "CoE chart":
+            return f"{self.kind}, status {self.status_as_of:%d/%m/%Y}"
+        return f"{self.kind}, status as at {self.status_as_of.isoformat()}"
 
 
 class RowError(ValueError):

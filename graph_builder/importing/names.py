@@ -4,8 +4,11 @@ A name matches when, normalised (Unicode NFKC, case, quotes, apostrophes and spa
 1. a name in data/state_names.csv (the charts' own names: "the former Yugoslav Republic of Macedonia",
    "Turkey", "Serbia and Montenegro"; each row with its source);
 2. the name of the State in data/states.csv;
-3. a name ISO 3166-1 gives the country (pycountry: name, official name, common name).
+3. a name ISO 3166-1 gives the country (pycountry: name, official name, common name), and the two
+   orders the UN Treaty Collection writes ISO's inverted names in: "Korea, Republic of" is also
+   "Republic of Korea" and "Korea (Republic of)", "Iran, Islamic Republic of" "Iran (Islamic Republic of)".
 Nothing else: no fuzzy matching, so a misspelt or unknown name is reported, never guessed.
+A leading "the" is not significant ("the State of Palestine").
 """
 
 from __future__ import annotations
@@ -20,13 +23,25 @@ from ..table import DataError, Problem
 from .tables import read_table
 
 ALIASES_FILE = "state_names.csv"
+ORGANISATIONS_FILE = "organisations.csv"  # international organisations that may be parties (the EU)
 ALIAS_COLUMNS = ("name", "iso3", "status", "source", "note")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "“": "", "”": "", '"': ""})
 
 
 def normalise(name: str) -> str:
     text = unicodedata.normalize("NFKC", name).translate(QUOTES).casefold()
-    return " ".join(text.replace(",", " , ").split()).strip(" '")
+    text = " ".join(text.replace(",", " , ").split()).strip(" '")
+    return text.removeprefix("the ")
+
+
+def iso_names(country) -> list[str]:
+    """ISO's names of a country, and its inverted name ("Korea, Republic of") in the two orders written out."""
+    names = [getattr(country, a) for a in ("name", "official_name", "common_name") if getattr(country, a, None)]
+    for name in list(names):
+        head, comma, tail = name.partition(", ")
+        if comma and tail.lower().endswith((" of", " of the")):
+            names += [f"{tail} {head}", f"{head} ({tail})"]
+    return names
 
 
 @dataclass
@@ -36,6 +51,11 @@ class StateNames:
     codes: dict[str, str] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)  # ISO3 -> name in states.csv
+    organisations: dict[str, str] = field(default_factory=dict)  # normalised name -> id in organisations.csv
+    organisation_names: dict[str, str] = field(default_factory=dict)  # id -> English name
+
+    def organisation(self, name: str) -> str | None:
+        return self.organisations.get(normalise(name))
 
     def add(self, name: str, iso3: str, origin: str) -> None:
         key = normalise(name)
@@ -66,12 +86,17 @@ def read_names(data_dir: Path) -> StateNames:
     for line, row in read_csv(states, ("iso3", "name"), problems):
         names.known[row["iso3"]] = row["name"]
         names.add(row["name"], row["iso3"], f"states.csv:{line}")
+    organisations = data_dir / ORGANISATIONS_FILE
+    if organisations.is_file():
+        for _, row in read_csv(organisations, ("id", "kind", "name_en"), problems):
+            if row["kind"] == "international-organisation":  # a party; not an organ or a post
+                names.organisations[normalise(row["name_en"])] = row["id"]
+                names.organisation_names[row["id"]] = row["name_en"]
     if problems:
         raise DataError(problems)
     for country in pycountry.countries:
-        for attr in ("name", "official_name", "common_name"):
-            if getattr(country, attr, None):
-                names.add(getattr(country, attr), country.alpha_3, "ISO 3166-1 (pycountry)")
+        for name in iso_names(country):
+            names.add(name, country.alpha_3, "ISO 3166-1 (pycountry)")
     return names
 
 

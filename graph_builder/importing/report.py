@@ -1,4 +1,4 @@
-"""The chart diff as text a person reviews before running the import again with --write."""
+"""The diff of a status list (a CoE chart, a UN status file) as text a person reviews before --write."""
 
 from __future__ import annotations
 
@@ -7,20 +7,20 @@ from .acts_diff import Diff
 SECTIONS = (
     (("new",), "new", "new acts"),
     (("date", "kind"), "changed", "changed dates and kinds of act"),
-    (("missing",), "missing", "acts in data/ that the chart does not show (never removed by --write)"),
-    (("confirmed",), "confirmed", "acts the chart confirms, to be marked verified"),
+    (("missing",), "missing", "acts in data/ that the source does not show (never removed by --write)"),
+    (("confirmed",), "confirmed", "acts the source confirms, to be marked verified"),
     (("flags",), "flag changes", "R./D./A./T./C./O. flags that differ from data/chart_flags.csv"),
 )
 
 
 def format_diff(diff: Diff, source_name: str) -> str:
     chart = diff.chart
-    as_of = chart.status_as_of.isoformat() if chart.status_as_of else "unknown (the page shows no status date)"
+    as_of = chart.status_as_of.isoformat() if chart.status_as_of else "unknown (no status date shown or given)"
     lines = [
-        f"chart of {diff.treaty}: {source_name}",
+        f"{chart.kind} of {diff.treaty}: {source_name}",
         f"  status as of {as_of}; {chart.layout}",
         f"  address: {chart.address or '(none found: give --url)'}",
-        f"  {len(chart.rows)} State rows read, {diff.rows_read} matched to data/; {len(diff.problems)} problem(s)",
+        f"  {len(chart.rows)} rows read, {diff.rows_read} matched to data/; {len(diff.problems)} problem(s)",
     ]
     if diff.problems:
         lines.append("rows not read (skipped, nothing guessed):")
