@@ -46,6 +46,8 @@ COPY_FACTOR = 2
 # (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
 STACK_BYTES = 1 << 30
 REPLACE_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)
+# A worker that died while idle is replaced this much later if no query found it first: the server may be stopping.
+STOPPING_SECONDS = 5.0
 # The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
 # this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
 # table of terms in use that every page reads, and a page must not fail for that.
@@ -287,23 +289,27 @@ class WorkerPool:
         log.error("gave up replacing a query worker: the pool has one worker fewer")
 
     def _watch(self) -> None:
-        """Replace a worker that dies while idle as soon as it dies, not when the next query finds it."""
+        """Replace a worker that dies while idle without waiting for a query to find it, after STOPPING_SECONDS.
+
+        The wait is for the case where the worker died because the whole server is stopping (a supervisor or
+        a terminal signals the process group; a HUP reload stops the old processes): a replacement started
+        then raced the server's own exit and left tracebacks (a forkserver handed half a request). The dead
+        worker stays idle meanwhile, so a query that finds it replaces it at once and goes to another."""
+        seen = set()  # dead, replacement scheduled: not watched again
         while not self._closed:
             with self._lock:
-                by_sentinel = {w.process.sentinel: w for w in self._workers}
+                by_sentinel = {w.process.sentinel: w for w in self._workers if w not in seen}
             dead = multiprocessing.connection.wait(list(by_sentinel), timeout=1.0) if by_sentinel else []
-            idle_dead = []
             if self._closed:  # close() killed them
                 return
             with self._free:
-                for sentinel in dead:
-                    worker = by_sentinel[sentinel]
-                    if worker in self._idle:
-                        self._idle.remove(worker)
-                        idle_dead.append(worker)
+                idle_dead = [by_sentinel[s] for s in dead if by_sentinel[s] in self._idle]
             for worker in idle_dead:
+                seen.add(worker)
                 log.warning("query worker %s died while idle; replacing it", worker.process.pid)
-                self._retire(worker)
+                replace_later = threading.Timer(STOPPING_SECONDS, self._retire, (worker,))
+                replace_later.daemon = True  # the server's exit ends it, as it should
+                replace_later.start()
             if dead and not idle_dead:
                 time.sleep(MEMORY_POLL_SECONDS)  # a busy worker died: the thread waiting on it retires it
 

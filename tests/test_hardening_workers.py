@@ -175,6 +175,30 @@ def test_workers_killed_while_idle_are_replaced_before_the_next_query(server):
     assert call(server, "/sparql", "127.0.0.2", CHEAP)[0] == 200
 
 
+def test_a_worker_ended_by_sigterm_is_replaced_and_queries_go_on(server):
+    """SIGTERM is how a supervisor stops the whole server, so the pool waits a little before replacing a
+    worker that died idle (a replacement racing the server's exit left a forkserver traceback: the reload
+    test in test_serving.py checks the output). Meanwhile queries go to the live worker; then it is replaced."""
+    before = settle(server)
+    victim = before[0]
+    os.kill(victim, signal.SIGTERM)
+    wait_until(lambda: not pid_alive(victim), "the worker ended")
+    assert call(server, "/sparql", "127.0.0.2", CHEAP)[0] == 200
+    wait_until(lambda: victim not in server.pool.pids(), "the ended worker is out of the pool")
+    after = settle(server)
+    assert victim not in after
+    assert len(after) == 2
+
+
+def pid_alive(pid: int) -> bool:
+    """False once the process has ended (a zombie waiting to be reaped counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_a_query_over_the_memory_limit_is_503_and_its_worker_replaced(server):
     before = settle(server)
     status, headers, body = call(server, "/sparql", "127.0.0.2", MEMORY_BOMB)

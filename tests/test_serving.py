@@ -194,7 +194,7 @@ def test_a_reload_onto_a_build_that_cannot_be_served_keeps_the_old_one(build_dir
     finally:
         output = server.stop()
     assert f"reload: {tmp_path / 'broken'} cannot be served" in output
-    assert "Traceback" not in output
+    assert "Traceback" not in output, output
 
 
 def served_build(server: ServeProcess) -> tuple[str, int]:
