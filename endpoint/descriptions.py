@@ -13,6 +13,8 @@ from flask import Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, RDFS, VOID, XSD
 
+from budapest_kg.void_statistics import CLASS_SIZES, outgoing_links
+
 from .answer import compact_jsonld
 from .base import build_base
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
@@ -42,16 +44,6 @@ RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "rdfxml": "xml", "jsonld
 DESCRIPTION_FORMATS = tuple(fmt for fmt in GRAPH_FORMATS if fmt.name in RDFLIB_FORMATS)
 
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-CLASS_SIZES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
-# Links: IRIs outside this dataset used as objects in the data (not the ontology, not rdf:type),
-# counted per predicate and target site (scheme and host), so the answer stays small as links grow.
-OUTGOING = """
-SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(?g != <{ontology_graph}> && ?p != <{type}> && isIRI(?o) && !STRSTARTS(STR(?o), "{base}"))
-  BIND(REPLACE(STR(?o), "^([a-z][a-z0-9+.-]*://[^/?#]*).*$", "$1/", "i") AS ?space)
-}}
-GROUP BY ?p ?space"""
 
 
 @dataclass(frozen=True)
@@ -209,7 +201,7 @@ def statistics() -> dict:
         classes = counted["classes"]
         links = {(predicate, space): n for predicate, space, n in counted["links"]}
     else:
-        outgoing = OUTGOING.format(ontology_graph=names.graph.ontology, type=RDF.type, base=names.base)
+        outgoing = outgoing_links(str(names.graph.ontology), str(RDF.type), str(names.base))
         classes = {row["c"]: int(row["n"]) for row in rows(engine, CLASS_SIZES) if "c" in row}
         links = {(row["p"], row["space"]): int(row["n"]) for row in rows(engine, outgoing)}
     cached = {

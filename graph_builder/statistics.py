@@ -13,17 +13,7 @@ from rdflib.namespace import RDF
 
 from budapest_kg import namespaces
 from budapest_kg.namespaces import ONTOLOGY_GRAPH
-
-CLASS_SIZES = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
-# Links: IRIs outside this dataset used as objects in the data (not the ontology, not rdf:type),
-# counted per predicate and target site (scheme and host), so the answer stays small as links grow.
-OUTGOING = """
-SELECT ?p ?space (COUNT(*) AS ?n) WHERE {{
-  GRAPH ?g {{ ?s ?p ?o }}
-  FILTER(?g != <{ontology_graph}> && ?p != <{type}> && isIRI(?o) && !STRSTARTS(STR(?o), "{base}"))
-  BIND(REPLACE(STR(?o), "^([a-z][a-z0-9+.-]*://[^/?#]*).*$", "$1/", "i") AS ?space)
-}}
-GROUP BY ?p ?space"""
+from budapest_kg.void_statistics import CLASS_SIZES, outgoing_links
 
 
 def count_statistics(graphs: dict[URIRef, Graph]) -> dict:
@@ -37,6 +27,6 @@ def count_statistics(graphs: dict[URIRef, Graph]) -> dict:
         for row in store.query(CLASS_SIZES, use_default_graph_as_union=True)
         if isinstance(row["c"], ox.NamedNode)
     }
-    outgoing = OUTGOING.format(ontology_graph=ONTOLOGY_GRAPH, type=RDF.type, base=namespaces.BASE)
+    outgoing = outgoing_links(str(ONTOLOGY_GRAPH), str(RDF.type), namespaces.BASE)
     links = sorted([row["p"].value, row["space"].value, int(row["n"].value)] for row in store.query(outgoing))
     return {"classes": dict(sorted(classes.items())), "links": links}
