@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -17,6 +16,7 @@ from budapest_kg.graph_builder.importing.names import read_names
 from budapest_kg import cli
 
 from .chart_pages import LAYOUTS, NEW_ADDRESS, Entry, entries_from_data, line_of, new_layout, old_layout
+from .source_tree import digest, rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TREATY = "ETS 185"
@@ -83,19 +83,6 @@ def run(tmp_path: Path, html: str, *args: str, encoding: str = "utf-8", source: 
     saved.write_bytes(html.encode(encoding))
     treaty = [] if "--treaty" in args else ["--treaty", "185"]
     return cli.main(["import-chart", str(saved), *treaty, "--source", str(source or tmp_path), *args])
-
-
-def digest(folder: Path) -> str:
-    sha = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            sha.update(path.name.encode() + path.read_bytes())
-    return sha.hexdigest()
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.mark.parametrize("layout", ["old", "new"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import shutil
 from pathlib import Path
 
@@ -14,6 +13,8 @@ from budapest_kg.graph_builder.importing.untc import read_status
 
 from budapest_kg import cli
 from tests.untc_files import ADDRESS, ARCHIVED, Participant, line_of, status_file
+
+from .source_tree import digest, rows
 
 ROOT = Path(__file__).resolve().parent.parent
 TREATY = "UNTC XVIII-16"
@@ -80,19 +81,6 @@ def run(tmp_path: Path, data: bytes, *args: str, name: str = "XVIII-16.en.xml") 
     saved = tmp_path / name
     saved.write_bytes(data)
     return cli.main(["import-untc", str(saved), "--source", str(tmp_path), *args])
-
-
-def digest(folder: Path) -> str:
-    sha = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            sha.update(path.name.encode() + path.read_bytes())
-    return sha.hexdigest()
-
-
-def rows(path: Path) -> list[dict[str, str]]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
 
 
 @pytest.mark.parametrize("order", [(0, 1, 2), (0, 2, 1)])
