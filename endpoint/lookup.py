@@ -1,7 +1,9 @@
 """Reading the graph for pages: SELECT rows as Python values, labels and the class hierarchy.
 
-Everything goes through the Engine, so pages work the same over either engine. Labels and the
-class hierarchy are read once per application: the graph does not change while the server runs.
+Everything goes through the Engine, so pages work the same over either engine. Labels, the class
+hierarchy and the other small tables every page consults (the treaties' series numbers, the
+membership periods, the roles' sub-properties) are read once per application, which serves one
+build: the graph does not change while the server runs, and a new build gets a new application.
 """
 
 from __future__ import annotations
@@ -65,6 +67,10 @@ class Lookup:
         self.bkg = self.names.bkg
         self.prefixes = self.names.prefixes()
         self.cache = cache  # the app's one cache, bounded in bytes
+        # href() runs for every link of a page: the namespaces it tests as plain strings, made once.
+        self._local = (str(self.names.id), str(self.names.graph))
+        self._terms = str(self.bkg)
+        self._ontology = str(self.names.ontology)
 
     def select(self, body: str) -> list[dict[str, Node]]:
         """Run a SELECT (the project's prefixes are declared) and return its rows."""
@@ -119,9 +125,39 @@ class Lookup:
         rows = self.select("SELECT DISTINCT ?c WHERE { { ?x a ?c } UNION { ?x ?c ?y } }")
         return {row["c"].value for row in rows}
 
+    @cached_property
+    def series_codes(self) -> dict[str, str]:
+        """Each treaty's series number (ETS 185, CETS 224, UNTC XVIII-16): pages order treaties by it."""
+        rows = self.select("SELECT ?t ?code WHERE { ?t bkg:seriesNumber ?code }")
+        codes: dict[str, str] = {}
+        for row in rows:
+            codes.setdefault(row["t"].value, row["code"].value)
+        return codes
+
+    @cached_property
+    def memberships(self) -> dict[str, list[tuple[str, str]]]:
+        """Each Council of Europe member's periods of membership, (from, until; '' while it lasts)."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for row in self.select(
+            "SELECT ?s ?start ?end WHERE { ?m a bkg:Membership ; org:member ?s ; org:memberDuring ?p ."
+            " ?p bkg:startDate ?start OPTIONAL { ?p bkg:endDate ?end } }"
+        ):
+            found.setdefault(row["s"].value, []).append((row["start"].value, str(row.get("end", ""))))
+        return found
+
+    @cached_property
+    def role_properties(self) -> frozenset[str]:
+        """The properties that link a party to a treaty as contracting party or signatory (and theirs)."""
+        rows = self.select(
+            "SELECT DISTINCT ?p WHERE { VALUES ?role { bkg:isContractingPartyOf bkg:isSignatoryOf }"
+            " ?p rdfs:subPropertyOf* ?role }"
+        )
+        return frozenset(row["p"].value for row in rows)
+
     def preload(self) -> int:
-        """Read the tables every page uses (labels, class hierarchy, terms in use); their total size."""
-        return len(self.labels) + len(self.superclasses) + len(self.in_use)
+        """Read the tables every page uses (labels, class hierarchy, terms in use, ...); their total size."""
+        tables = (self.labels, self.superclasses, self.in_use, self.series_codes, self.memberships)
+        return sum(len(table) for table in tables) + len(self.role_properties)
 
     def most_specific(self, classes: set[str]) -> list[str]:
         """The classes that no other class in the set specialises, in a stable order."""
@@ -130,11 +166,11 @@ class Lookup:
 
     def href(self, iri: str) -> str:
         """Where a person opens an IRI: its local page when it is under the base, else the IRI itself."""
-        if iri.startswith((self.names.id, self.names.graph)):
+        if iri.startswith(self._local):
             return "/" + iri[len(self.base) :]
-        if iri.startswith(self.bkg) and len(iri) > len(self.bkg):
-            return "/term/" + iri[len(self.bkg) :]
-        if iri == str(self.names.ontology):
+        if iri.startswith(self._terms) and len(iri) > len(self._terms):
+            return "/term/" + iri[len(self._terms) :]
+        if iri == self._ontology:
             return "/ontology"
         return iri
 

@@ -174,20 +174,28 @@ def group_outgoing(lookup: Lookup, statements: list[tuple[Node, Node]]) -> list[
 
 
 def read_incoming(lookup: Lookup, iri: str) -> list[Group]:
-    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per group."""
+    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per group.
+
+    Two queries for all the groups up to GROUP_LIMIT (their counts, then their members together), and one
+    more per larger group (its first GROUP_LIMIT), rather than one per property: a treaty has twenty."""
     counts = lookup.select(
         f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} GROUP BY ?p"
     )
-    groups = []
-    for row in counts:
-        if "p" not in row:  # rdflib answers an empty GROUP BY with one row of COUNT 0
-            continue
-        predicate = row["p"].value
+    sizes = {row["p"].value: int(row["n"].value) for row in counts if "p" in row}  # rdflib: one row of 0
+    members: dict[str, list[Node]] = defaultdict(list)
+    small = [p for p, n in sizes.items() if n <= GROUP_LIMIT]
+    if small:
+        values = " ".join(f"<{p}>" for p in small)
+        for row in lookup.select(
+            f"SELECT DISTINCT ?p ?s WHERE {{ VALUES ?p {{ {values} }} ?s ?p <{iri}> FILTER(?s != <{iri}>) }}"
+        ):
+            members[row["p"].value].append(row["s"])
+    for predicate in (p for p, n in sizes.items() if n > GROUP_LIMIT):
         subjects = lookup.select(
             f"SELECT DISTINCT ?s WHERE {{ ?s <{predicate}> <{iri}> FILTER(?s != <{iri}>) }} LIMIT {GROUP_LIMIT}"
         )
-        nodes = sort_nodes(lookup, [r["s"] for r in subjects])
-        groups.append(Group(predicate, lookup.label(predicate), nodes, int(row["n"].value)))
+        members[predicate] = [r["s"] for r in subjects]
+    groups = [Group(p, lookup.label(p), sort_nodes(lookup, members[p]), n) for p, n in sizes.items()]
     return sorted(groups, key=lambda g: g.label.casefold())
 
 
@@ -283,8 +291,8 @@ def series_key(code: str) -> tuple:
 
 
 def treaty_key(lookup: Lookup, treaty: str) -> tuple:
-    codes = lookup.select(f"SELECT ?code WHERE {{ <{treaty}> bkg:seriesNumber ?code }}")
-    return series_key(codes[0]["code"].value if codes else lookup.label(treaty))
+    code = lookup.series_codes.get(treaty)
+    return series_key(code if code is not None else lookup.label(treaty))
 
 
 def natural_key(text: str) -> tuple:
