@@ -190,23 +190,27 @@ class Lookup:
 
 def read_rows(json_bytes: bytes) -> list[dict[str, Node]]:
     """SPARQL JSON results to rows of Node; unbound variables are absent from a row."""
-    document = json.loads(json_bytes)
-    return [
-        {name: to_node(term) for name, term in binding.items()}
-        for binding in document.get("results", {}).get("bindings", [])
-    ]
-
-
-def to_node(term: dict) -> Node:
-    kind = term["type"]
-    if kind == "typed-literal":
-        kind = "literal"
-    return Node(term["value"], kind, term.get("xml:lang", ""), term.get("datatype", ""))
+    rows = []
+    make = tuple.__new__  # Node(...) without its generated __new__: a treaty page makes thousands
+    for binding in json.loads(json_bytes).get("results", {}).get("bindings", []):
+        row = {}
+        for name, term in binding.items():
+            kind = term["type"]
+            if kind == "typed-literal":
+                kind = "literal"
+            row[name] = make(Node, (term["value"], kind, term.get("xml:lang", ""), term.get("datatype", "")))
+        rows.append(row)
+    return rows
 
 
 def current_lookup() -> Lookup:
     """The application's Lookup, created on first use."""
-    extensions = current_app.extensions
+    return lookup_of(current_app)
+
+
+def lookup_of(app) -> Lookup:
+    """The app's Lookup, created on first use."""
+    extensions = app.extensions
     if "bkg_lookup" not in extensions:
         extensions["bkg_lookup"] = Lookup(extensions["bkg_engine"], extensions["bkg_base"], extensions["bkg_results"])
     return extensions["bkg_lookup"]
