@@ -117,8 +117,8 @@ class TreatyActs:
 def read_acts(lookup: Lookup, treaty: str) -> TreatyActs:
     """The treaty's signatures and entries into force, and its participations' periods.
 
-    One query each (a UNION of small patterns, not one with many OPTIONALs: rdflib's engine takes
-    seconds on those), where there were five."""
+    Two queries, each a UNION of small patterns (not one with many OPTIONALs: rdflib's engine takes
+    seconds on those), where there were six (the chart's periods among them)."""
     t = f"<{treaty}>"
     acts = TreatyActs()
     for row in lookup.select(
