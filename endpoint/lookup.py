@@ -155,9 +155,10 @@ class Lookup:
         return frozenset(row["p"].value for row in rows)
 
     def preload(self) -> int:
-        """Read the tables every page uses (labels, class hierarchy, terms in use, ...); their total size."""
-        tables = (self.labels, self.superclasses, self.in_use, self.series_codes, self.memberships)
-        return sum(len(table) for table in tables) + len(self.role_properties)
+        """Read the tables every page uses (labels, class hierarchy, terms in use); their total size. The
+        others are read by the first page that needs them (a remote store may refuse one, e.g. Virtuoso
+        the property path of role_properties: that page fails, not the start)."""
+        return len(self.labels) + len(self.superclasses) + len(self.in_use)
 
     def most_specific(self, classes: set[str]) -> list[str]:
         """The classes that no other class in the set specialises, in a stable order."""
