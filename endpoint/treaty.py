@@ -52,21 +52,20 @@ class ChartParty:
 
 
 def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
-    rows = read_contracting_states(lookup, iri)
+    acts = read_acts(lookup, iri)
+    rows = read_contracting_states(lookup, iri, acts)
     parties = [row for row in rows if row.is_party]
     sort, descending = choose_sort(request.args.get("sort"), request.args.get("order"))
     parties.sort(key=PARTY_COLUMNS[sort][1], reverse=descending)
     contracting = {row.iri for row in rows}
-    signed = lookup.select(
-        f"SELECT ?s ?d WHERE {{ ?sig bkg:signatory ?s ; bkg:treaty <{iri}> OPTIONAL {{ ?sig bkg:date ?d }} }}"
-    )
+    signed = acts.signatures
     events = lookup.select(
         f"SELECT ?e ?k ?d ?place WHERE {{ ?e a bkg:TreatyLevelEvent ; bkg:treaty <{iri}> ; a ?k ."
         " ?k rdfs:subClassOf bkg:TreatyLevelEvent FILTER(?k != bkg:TreatyLevelEvent)"
         " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
         " ORDER BY ?d"
     )
-    roles = role_properties(lookup)
+    roles = lookup.role_properties
     statements["incoming_groups"] = [g for g in statements["incoming_groups"] if g.property not in roles]
     return render_template(
         "treaty.html",
@@ -83,7 +82,7 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         columns=PARTY_COLUMNS,
         sort=sort,
         descending=descending,
-        chart=charts.parties_over_time(chart_parties(lookup, iri)),
+        chart=charts.parties_over_time(chart_parties(lookup, iri, acts.periods)),
         links=read_external_links(lookup, statements),
         chart_url=f"/charts/parties/{lookup.href(iri).strip('/')}.svg",
         parts=read_parts(lookup, iri),
@@ -91,19 +90,9 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
     )
 
 
-def role_properties(lookup: Lookup) -> set[str]:
-    """The links from a party to the treaty that the Parties, pending and signatories lists already show."""
-    rows = lookup.select(
-        "SELECT DISTINCT ?p WHERE { VALUES ?role { bkg:isContractingPartyOf bkg:isSignatoryOf }"
-        " ?p rdfs:subPropertyOf* ?role }"
-    )
-    return {row["p"].value for row in rows}
-
-
 def series_code(lookup: Lookup, treaty: str) -> str:
     """ETS 185, CETS 224: the prefix of the labels of the treaty's parts."""
-    rows = lookup.select(f"SELECT ?code WHERE {{ <{treaty}> bkg:seriesNumber ?code }}")
-    return rows[0]["code"].value if rows else ""
+    return lookup.series_codes.get(treaty, "")
 
 
 def count_articles(lookup: Lookup, treaty: str) -> int:
@@ -115,63 +104,89 @@ def choose_sort(sort: str | None, order: str | None) -> tuple[str, bool]:
     return (sort if sort in PARTY_COLUMNS else "in_force"), order == "desc"
 
 
-def read_contracting_states(lookup: Lookup, treaty: str) -> list[PartyRow]:
-    """Every State that consented to the treaty, with its consent, entry into force and signature.
+@dataclass
+class TreatyActs:
+    """What the treaty page reads of the parties' acts and participations, in two queries for all of them."""
 
-    Several small queries rather than one with many OPTIONALs: rdflib's engine takes seconds on that.
-    """
+    signatures: list[dict] = field(default_factory=list)  # rows ?s (signatory), ?d (its date, when known)
+    bound: list[dict] = field(default_factory=list)  # rows ?s, ?d: the dated entries into force
+    # rows ?s, ?link (contractingDuring | partyDuring), ?se ?sl ?ee ?el: the bounds of the period
+    periods: list[dict] = field(default_factory=list)
+
+
+def read_acts(lookup: Lookup, treaty: str) -> TreatyActs:
+    """The treaty's signatures and entries into force, and its participations' periods.
+
+    Two queries, each a UNION of small patterns (not one with many OPTIONALs: rdflib's engine takes
+    seconds on those), where there were six (the chart's periods among them)."""
     t = f"<{treaty}>"
+    acts = TreatyActs()
+    for row in lookup.select(
+        f"SELECT ?link ?s ?d WHERE {{ {{ ?e bkg:signatory ?s ; bkg:treaty {t} BIND(1 AS ?link) }}"
+        f" UNION {{ ?e bkg:boundParty ?s ; bkg:treaty {t} BIND(2 AS ?link) }} OPTIONAL {{ ?e bkg:date ?d }} }}"
+    ):
+        if row["link"].value == "1":
+            acts.signatures.append(row)
+        elif "d" in row:
+            acts.bound.append(row)
+    acts.periods = read_participations(lookup, treaty)
+    return acts
+
+
+def read_participations(lookup: Lookup, treaty: str) -> list[dict]:
+    """The periods of each participation in the treaty, as being contracting and as being a Party."""
+    return lookup.select(
+        f"SELECT ?s ?link ?se ?sl ?ee ?el WHERE {{ ?pp bkg:participant ?s ; bkg:treaty <{treaty}> ."
+        ' { ?pp bkg:contractingDuring ?period BIND("contracting" AS ?link) }'
+        ' UNION { ?pp bkg:partyDuring ?period BIND("party" AS ?link) }'
+        " OPTIONAL { ?period bkg:startEarliest ?se } OPTIONAL { ?period bkg:startLatest ?sl }"
+        " OPTIONAL { ?period bkg:endEarliest ?ee } OPTIONAL { ?period bkg:endLatest ?el } }"
+    )
+
+
+def read_contracting_states(lookup: Lookup, treaty: str, acts: TreatyActs | None = None) -> list[PartyRow]:
+    """Every State that consented to the treaty, with its consent, entry into force and signature."""
+    t = f"<{treaty}>"
+    acts = acts or read_acts(lookup, treaty)
     by_state: dict[str, PartyRow] = {}
     for row in lookup.select(
-        f"SELECT ?s ?iso ?member WHERE {{ ?s bkg:isContractingPartyOf {t} OPTIONAL {{ ?s bkg:iso3166Alpha3 ?iso }}"
-        " OPTIONAL { ?s bkg:isCouncilOfEuropeMember ?member } }"
+        f"SELECT ?s ?iso ?member ?party WHERE {{ ?s bkg:isContractingPartyOf {t}"
+        " OPTIONAL { ?s bkg:iso3166Alpha3 ?iso } OPTIONAL { ?s bkg:isCouncilOfEuropeMember ?member }"
+        f" OPTIONAL {{ ?s bkg:isPartyTo {t} BIND(true AS ?party) }} }}"
     ):
         iri = row["s"].value
         party = by_state.setdefault(iri, PartyRow(iri, lookup.label(iri), str(row.get("iso", ""))))
         party.member = party.member or str(row.get("member", "")) in ("true", "1")
-    for row in lookup.select(f"SELECT ?s WHERE {{ ?s bkg:isPartyTo {t} }}"):
-        if row["s"].value in by_state:
-            by_state[row["s"].value].is_party = True
+        party.is_party = party.is_party or "party" in row
     read_consents(lookup, t, by_state)
-    read_periods(lookup, t, by_state)
-    for link, attribute in (("boundParty", "in_force"), ("signatory", "signed")):
-        for row in lookup.select(f"SELECT ?s ?d WHERE {{ ?e bkg:{link} ?s ; bkg:treaty {t} ; bkg:date ?d }}"):
+    read_periods(acts.periods, by_state)
+    for rows, attribute in ((acts.bound, "in_force"), (acts.signatures, "signed")):
+        for row in rows:
             party = by_state.get(row["s"].value)
-            if party is not None and not getattr(party, attribute):
+            if party is not None and not getattr(party, attribute) and "d" in row:
                 setattr(party, attribute, row["d"].value)
     return list(by_state.values())
 
 
-def read_periods(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None:
+def read_periods(periods: list[dict], by_state: dict[str, PartyRow]) -> None:
     """What is known of each undated deposit and entry into force: the bounds of the participation's periods."""
-    for link, attribute in (("contractingDuring", "consent_window"), ("partyDuring", "in_force_window")):
-        for row in lookup.select(
-            f"SELECT ?s ?early ?late WHERE {{ ?pp bkg:participant ?s ; bkg:treaty {t} ; bkg:{link} ?period ."
-            " OPTIONAL { ?period bkg:startEarliest ?early } OPTIONAL { ?period bkg:startLatest ?late } }"
-        ):
-            party = by_state.get(row["s"].value)
-            if party is not None and not getattr(party, attribute):
-                setattr(party, attribute, span(str(row.get("early", "")), str(row.get("late", ""))))
+    attributes = {"contracting": "consent_window", "party": "in_force_window"}
+    for row in periods:
+        party, attribute = by_state.get(row["s"].value), attributes[row["link"].value]
+        if party is not None and not getattr(party, attribute):
+            setattr(party, attribute, span(str(row.get("se", "")), str(row.get("sl", ""))))
 
 
-def chart_parties(lookup: Lookup, treaty: str) -> list[ChartParty]:
+def chart_parties(lookup: Lookup, treaty: str, periods: list[dict] | None = None) -> list[ChartParty]:
     """Every party that is or was a Party to the treaty, with its periods (a denounced one included: it
     counted until its denunciation took effect, and again after a new consent) and its memberships."""
     found: dict[str, ChartParty] = {}
-    for row in lookup.select(
-        f"SELECT ?s ?period ?se ?sl ?ee ?el WHERE {{ ?pp bkg:participant ?s ; bkg:treaty <{treaty}> ;"
-        " bkg:partyDuring ?period . OPTIONAL { ?period bkg:startEarliest ?se }"
-        " OPTIONAL { ?period bkg:startLatest ?sl } OPTIONAL { ?period bkg:endEarliest ?ee }"
-        " OPTIONAL { ?period bkg:endLatest ?el } }"
-    ):
-        bounds = tuple(str(row.get(key, "")) for key in ("se", "sl", "ee", "el"))
-        found.setdefault(row["s"].value, ChartParty()).periods.append(bounds)  # type: ignore[arg-type]
-    for row in lookup.select(
-        "SELECT ?s ?start ?end WHERE { ?m a bkg:Membership ; org:member ?s ; org:memberDuring ?p ."
-        " ?p bkg:startDate ?start OPTIONAL { ?p bkg:endDate ?end } }"
-    ):
-        if row["s"].value in found:
-            found[row["s"].value].memberships.append((row["start"].value, str(row.get("end", ""))))
+    for row in read_participations(lookup, treaty) if periods is None else periods:
+        if row["link"].value == "party":
+            bounds = tuple(str(row.get(key, "")) for key in ("se", "sl", "ee", "el"))
+            found.setdefault(row["s"].value, ChartParty()).periods.append(bounds)  # type: ignore[arg-type]
+    for iri, party in found.items():
+        party.memberships = list(lookup.memberships.get(iri, ()))
     return list(found.values())
 
 
@@ -188,17 +203,18 @@ def read_consents(lookup: Lookup, t: str, by_state: dict[str, PartyRow]) -> None
     """Each State's date and most specific kind of consent to be bound (ratification, accession, ...)."""
     kinds: dict[str, set[str]] = defaultdict(set)
     consent = str(lookup.bkg.ConsentToBeBound)
+    # Only the kinds of consent, not every class of the act (a third of the rows to read).
+    wanted = sorted({consent, *(k for k, above in lookup.superclasses.items() if consent in above)})
     for row in lookup.select(
-        f"SELECT ?s ?kind ?d WHERE {{ ?c bkg:consentingParty ?s ; bkg:treaty {t} ; a ?kind"
-        " OPTIONAL { ?c bkg:date ?d } }"
+        f"SELECT ?s ?kind ?d WHERE {{ ?c bkg:consentingParty ?s ; bkg:treaty {t} OPTIONAL {{ ?c bkg:date ?d }}"
+        f" OPTIONAL {{ ?c a ?kind FILTER(?kind IN ({', '.join(f'<{k}>' for k in wanted)})) }} }}"
     ):
         party = by_state.get(row["s"].value)
         if party is None:
             continue
         party.consent_date = party.consent_date or str(row.get("d", ""))
-        kind = row["kind"].value
-        if kind == consent or consent in lookup.superclasses.get(kind, ()):
-            kinds[party.iri].add(kind)
+        if "kind" in row:
+            kinds[party.iri].add(row["kind"].value)
     for iri, party in by_state.items():
         specific = lookup.most_specific(kinds[iri])
         party.kind = lookup.label(specific[0]) if specific else ""

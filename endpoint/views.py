@@ -19,7 +19,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from budapest_kg.namespaces import ELI
 
 from .faults import EngineFault
-from .lookup import Lookup, Node, current_lookup
+from .lookup import Lookup, Node, current_lookup, lookup_of
 from .versions import version
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 OPEN_GROUP = 10
 GROUP_LIMIT = 300
 WEB_LINK = re.compile(r"^https?://\S+$")
+NUMBER = re.compile(r"(\d+)")
 # A web address inside a sentence: up to a space, without a closing bracket or stop that ends the sentence.
 URL_IN_TEXT = re.compile(r"(https?://[^\s<>\"']+[^\s<>\"'.,;:)\]])")
 # Rows hold IRIs as plain strings, and an rdflib term never equals a str: compare with these.
@@ -46,10 +47,12 @@ RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("
 def init_app(app: Flask, background: bool = False) -> None:
     """Register the template helpers and read labels, classes and terms in use before the first visit;
     `background`: meanwhile the app answers (a serving process: its first query need not wait)."""
-    app.add_template_filter(render_node, "node")
+    # Bound to this app's Lookup: a page calls them hundreds of times, and current_lookup() goes through
+    # Flask's context proxies each time.
+    app.add_template_filter(lambda node: render_node(node, lookup_of(app)), "node")
     app.add_template_filter(render_source, "source")
-    app.add_template_global(href, "href")
-    app.add_template_global(label, "label")
+    app.add_template_global(lambda iri: lookup_of(app).href(iri), "href")
+    app.add_template_global(lambda iri: lookup_of(app).label(iri), "label")
     app.add_template_global(version, "data_version")
     if background:
         threading.Thread(target=preload, args=(app,), name="bkg-preload", daemon=True).start()
@@ -66,12 +69,12 @@ def preload(app: Flask) -> None:
             log.warning("could not read the site's tables ahead of the first page", exc_info=True)
 
 
-def render_node(node: Node | None) -> Markup:
+def render_node(node: Node | None, lookup: Lookup | None = None) -> Markup:
     """An RDF term as HTML: a labelled link for an IRI, the text for a literal (its language named unless English)."""
     if node is None:
         return Markup("")
     if node.is_iri:
-        return link(current_lookup(), node.value)
+        return link(lookup or current_lookup(), node.value)
     if node.kind == "bnode":
         return Markup('<span class="muted">(anonymous node)</span>')
     text = escape(node.value)
@@ -98,18 +101,10 @@ def render_source(text: str) -> Markup:
 def link(lookup: Lookup, iri: str, text: str | None = None) -> Markup:
     """A link to the IRI's local page; an IRI that is not a web address is shown, not linked."""
     shown = escape(text or lookup.label(iri))
-    target = lookup.href(iri)
+    target, title = lookup.href(iri), escape(iri)
     if not (target.startswith("/") or WEB_LINK.match(target)):
-        return Markup(f'<span title="{escape(iri)}">{shown}</span>')
-    return Markup(f'<a href="{escape(target)}" title="{escape(iri)}">{shown}</a>')
-
-
-def href(iri: str) -> str:
-    return current_lookup().href(iri)
-
-
-def label(iri: str) -> str:
-    return current_lookup().label(iri)
+        return Markup(f'<span title="{title}">{shown}</span>')
+    return Markup(f'<a href="{title if target == iri else escape(target)}" title="{title}">{shown}</a>')
 
 
 def read_statements(lookup: Lookup, iri: str) -> dict:
@@ -174,20 +169,28 @@ def group_outgoing(lookup: Lookup, statements: list[tuple[Node, Node]]) -> list[
 
 
 def read_incoming(lookup: Lookup, iri: str) -> list[Group]:
-    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per group."""
+    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per group.
+
+    Two queries for all the groups up to GROUP_LIMIT (their counts, then their members together), and one
+    more per larger group (its first GROUP_LIMIT), rather than one per property: a treaty has twenty."""
     counts = lookup.select(
         f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} GROUP BY ?p"
     )
-    groups = []
-    for row in counts:
-        if "p" not in row:  # rdflib answers an empty GROUP BY with one row of COUNT 0
-            continue
-        predicate = row["p"].value
+    sizes = {row["p"].value: int(row["n"].value) for row in counts if "p" in row}  # rdflib: one row of 0
+    members: dict[str, list[Node]] = defaultdict(list)
+    small = [p for p, n in sizes.items() if n <= GROUP_LIMIT]
+    if small:
+        values = " ".join(f"<{p}>" for p in small)
+        for row in lookup.select(
+            f"SELECT DISTINCT ?p ?s WHERE {{ VALUES ?p {{ {values} }} ?s ?p <{iri}> FILTER(?s != <{iri}>) }}"
+        ):
+            members[row["p"].value].append(row["s"])
+    for predicate in (p for p, n in sizes.items() if n > GROUP_LIMIT):
         subjects = lookup.select(
             f"SELECT DISTINCT ?s WHERE {{ ?s <{predicate}> <{iri}> FILTER(?s != <{iri}>) }} LIMIT {GROUP_LIMIT}"
         )
-        nodes = sort_nodes(lookup, [r["s"] for r in subjects])
-        groups.append(Group(predicate, lookup.label(predicate), nodes, int(row["n"].value)))
+        members[predicate] = [r["s"] for r in subjects]
+    groups = [Group(p, lookup.label(p), sort_nodes(lookup, members[p]), n) for p, n in sizes.items()]
     return sorted(groups, key=lambda g: g.label.casefold())
 
 
@@ -283,10 +286,13 @@ def series_key(code: str) -> tuple:
 
 
 def treaty_key(lookup: Lookup, treaty: str) -> tuple:
-    codes = lookup.select(f"SELECT ?code WHERE {{ <{treaty}> bkg:seriesNumber ?code }}")
-    return series_key(codes[0]["code"].value if codes else lookup.label(treaty))
+    code = lookup.series_codes.get(treaty)
+    return series_key(code if code is not None else lookup.label(treaty))
 
 
 def natural_key(text: str) -> tuple:
     """Sort "Article 10" after "Article 9"."""
-    return tuple(int(piece) if piece.isdigit() else piece.casefold() for piece in re.split(r"(\d+)", text))
+    pieces = NUMBER.split(text)
+    if len(pieces) == 1:  # no number: most labels (measured 0.8 against 1.4 µs a label)
+        return (text.casefold(),)
+    return tuple(int(piece) if piece.isdigit() else piece.casefold() for piece in pieces)

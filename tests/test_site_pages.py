@@ -272,6 +272,51 @@ def test_what_refers_to_a_treaty_is_grouped_by_property_without_the_parties_role
     assert "<summary>" in body  # long groups collapsed, with their count
 
 
+def test_what_refers_to_a_treaty_counts_and_lists_every_referrer_up_to_the_limit(client, build_dir):
+    """Each group of "What refers to" has the count of distinct resources pointing to the treaty by that
+    property, and lists them all, or the first 300 of a longer group and how many more (counted here
+    from the build's N-Quads, line by line, without SPARQL)."""
+    treaty = namespaces.ID + "treaty/ets-185"
+    referrers: dict[str, set[str]] = {}
+    sub_properties: dict[str, set[str]] = {}
+    sub_property_of = "http://www.w3.org/2000/01/rdf-schema#subPropertyOf"
+    for line in (build_dir / resources.GRAPH_FILE).read_text(encoding="utf-8").splitlines():
+        found = re.match(r"<([^>]+)> <([^>]+)> <([^>]+)> ", line)
+        if not found:
+            continue
+        subject, predicate, obj = found.groups()
+        if obj == treaty and subject != treaty:
+            referrers.setdefault(predicate, set()).add(subject)
+        if predicate == sub_property_of:
+            sub_properties.setdefault(obj, set()).add(subject)
+    roles, todo = set(), [str(namespaces.BKG.isContractingPartyOf), str(namespaces.BKG.isSignatoryOf)]
+    while todo:  # the parties' roles and their sub-properties are listed above the table, not in it
+        role = todo.pop()
+        if role not in roles:
+            roles.add(role)
+            todo += sub_properties.get(role, ())
+    body = html(client, "/id/treaty/ets-185")
+    table = body.split('id="refers"', 1)[1].split("</table>", 1)[0]
+    shown = {}
+    for row in table.split('<tr><th scope="row">')[1:]:
+        head, values = row.split("</th>", 1)
+        target = re.search(r'href="([^"]+)"', head).group(1)
+        count = re.search(r"\((\d+)\)</span>", head)
+        listed = set(re.findall(r'title="([^"]+)"', values))
+        more = re.search(r"and (\d+) more", values)
+        shown[target] = (int(count.group(1)) if count else 1, listed, int(more.group(1)) if more else 0)
+    expected = {p: s for p, s in referrers.items() if p not in roles}
+    assert any(len(s) > 300 for s in expected.values())  # the limit is exercised
+    assert len(shown) == len(expected)
+    for predicate, subjects in expected.items():
+        local = predicate.removeprefix(str(namespaces.BKG))
+        count, listed, more = shown["/term/" + local if local != predicate else predicate]
+        assert count == len(subjects), predicate
+        assert listed <= subjects, predicate
+        assert len(listed) == min(len(subjects), 300), predicate
+        assert more == len(subjects) - len(listed), predicate
+
+
 def test_a_states_page_leads_with_its_status_and_says_what_it_said(client, acts):
     page = Page(html(client, "/id/state/IND"))
     text = page.plain
