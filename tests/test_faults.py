@@ -15,7 +15,7 @@ from budapest_kg.endpoint import create_app, guard
 from budapest_kg.endpoint.config import Config
 from budapest_kg.endpoint.faults import EngineFailure
 from budapest_kg.endpoint.manifest import ManifestError
-from budapest_kg.endpoint.worker import portable
+from budapest_kg.endpoint.query_worker import portable
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
