@@ -86,6 +86,14 @@ def rdflib_endpoint(args) -> Server:
     return launch("rdflib-endpoint", "/", command)  # its SPARQL endpoint is at the root
 
 
+def floor(args) -> Server:
+    """bench/floor_app.py under Granian, as many processes as budapest-kg serves with: the per-request floor."""
+    processes = args.processes or os.cpu_count() or 1
+    command = [sys.executable, "-m", "granian", "--interface", "rsgi", "--host", "127.0.0.1", "--port", "{port}"]
+    command += ["--workers", str(processes), "--working-dir", str(ROOT / "bench"), "floor_app:app"]
+    return launch("empty RSGI app (Granian)", "/", command)
+
+
 SERVERS = (ours("budapest-kg", cache=False), ours("budapest-kg (cache)", cache=True), oxigraph, rdflib_endpoint)
 
 

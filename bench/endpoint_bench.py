@@ -37,7 +37,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_servers import SERVERS, Server, start_all, stop_all, tree_rss
+from bench_servers import SERVERS, Server, floor, start_all, stop_all, tree_rss
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 4
@@ -77,11 +77,15 @@ def catalogue() -> tuple[dict[str, str], dict[str, str]]:
     return runnable, skipped
 
 
-def client_loop(conn) -> None:
-    """A client process: run the measurements it is sent until it gets None."""
+def client_loop(conn, number: int) -> None:
+    """A client process: run the measurements it is sent until it gets None. Each client has a loopback
+    address of its own (127.0.1.1, 127.0.1.2, ...), as clients on other machines would: budapest-kg limits
+    what one address may hold at once (BKG_CLIENT_SHARE), and four clients behind one address would be
+    refused as one greedy client."""
     import urllib.parse
     from http.client import HTTPConnection
 
+    source = f"127.0.1.{number + 1}"
     while (task := conn.recv()) is not None:
         port, path, query, keep, quota, deadline = task
         body = urllib.parse.urlencode({"query": query})
@@ -96,7 +100,7 @@ def client_loop(conn) -> None:
             started = time.perf_counter()
             try:
                 if open_conn is None:
-                    open_conn = HTTPConnection("127.0.0.1", port, timeout=300)
+                    open_conn = HTTPConnection("127.0.0.1", port, timeout=300, source_address=(source, 0))
                 open_conn.request("POST", path, body=body, headers=headers)
                 response = open_conn.getresponse()
                 response.read()
@@ -117,9 +121,9 @@ class Clients:
     def __init__(self, count: int):
         context = mp.get_context("fork")
         self.pipes, self.processes = [], []
-        for _ in range(count):
+        for number in range(count):
             parent, child = context.Pipe()
-            process = context.Process(target=client_loop, args=(child,), daemon=True)
+            process = context.Process(target=client_loop, args=(child, number), daemon=True)
             process.start()
             self.pipes.append(parent)
             self.processes.append(process)
@@ -165,6 +169,26 @@ def measure(servers: list[Server], queries: dict[str, str], args) -> dict:
     return {"rates": rates, "errors": errors}
 
 
+def measure_floor(servers: list[Server], args) -> dict:
+    """ASK {} on the empty RSGI app, budapest-kg (cache off) and oxigraph, per mode, in one more run."""
+    ours, _, rust, _ = servers
+    empty = start_all((floor,), args)
+    clients = Clients(CLIENTS)
+    rates: dict = {}
+    try:
+        for server in (*empty, ours, rust):
+            for mode in MODES:
+                clients.run(server, GENERIC["generic/ask-empty"], mode == "keep-alive", CLIENTS, args.budget)
+                rate, _, _ = clients.run(
+                    server, GENERIC["generic/ask-empty"], mode == "keep-alive", args.requests * 5, args.budget
+                )
+                rates[(server.name, mode)] = rate
+    finally:
+        clients.close()
+        stop_all(empty)
+    return rates
+
+
 def geomean(values: list[float]) -> float:
     return math.exp(sum(math.log(v) for v in values) / len(values))
 
@@ -207,6 +231,11 @@ def report(servers: list[Server], result: dict, skipped: dict[str, str], meta: d
     lines.append("| --- | ---: | ---: |")
     for server in servers:
         lines.append(f"| {server.name} | {server.started_in:.2f} | {meta['rss'][server.name] / 1e6:.0f} |")
+    floor = result["floor"]
+    names = sorted({name for name, _ in floor}, key=lambda n: [k for k, _ in floor].index(n))
+    lines += ["", "The per-request floor, `ASK {}` once more (up to 5× the requests per cell; requests/s):", ""]
+    lines += ["| server | " + " | ".join(MODES) + " |", "| --- |" + " ---: |" * len(MODES)]
+    lines += [f"| {n} | " + " | ".join(f"{floor[(n, mode)]:.0f}" for mode in MODES) + " |" for n in names]
     if result["errors"]:
         lines += ["", "Errors: " + "; ".join(f"{k[2]}, {k[1]} ({k[0]}): {v}" for k, v in result["errors"].items())]
     if skipped:
@@ -243,6 +272,7 @@ def main() -> int:
     try:
         result = measure(servers, queries, args)
         rss = {server.name: tree_rss(server.process.pid) for server in servers}
+        result["floor"] = measure_floor(servers, args)
     finally:
         stop_all(servers)
     meta = {

@@ -13,8 +13,9 @@ endpoint's per-client share), ask in a loop without pause:
 A client that is told to wait (503 or 429 with Retry-After: the server shedding load) waits as told
 and goes on; that is counted as "shed", not as an error. An error is anything else unexpected: a
 status other than the one the request must get, a 200 whose body does not parse, a connection that
-fails or hangs (60 s). Every 10 s the server's memory (resident size of the server and all its
-processes) is sampled. The table goes to docs/soak.md, one row per minute.
+fails or hangs (60 s). Every 2 s the server's memory is sampled: the serving processes (with the parent)
+and, apart, everything below them (query workers, which a memory bomb grows until the memory limit
+replaces them). The table goes to docs/soak.md, one row per minute.
 
     python bench/soak.py [--seconds 600] [--clients 32] [--build-dir build] [--out docs/soak.md]
 """
@@ -25,6 +26,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import signal
@@ -59,6 +61,8 @@ HOSTILE = [  # (how, path or query, the status it must get)
     ("path", "/term/%FF", 404),
 ]
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+PROBE_SECONDS = 0.25  # how often the health checker asks /health
+MEMORY_SECONDS = 2  # how often the server's memory is sampled
 MEMORY_BOMB = "SELECT ?a ?c ?e WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?e ?a LIMIT 1"
 JSON = "application/sparql-results+json"
 
@@ -74,7 +78,8 @@ class Minute:
     latencies: list[float] = field(default_factory=list)
     outcomes: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
-    memory: list[int] = field(default_factory=list)
+    memory: list[int] = field(default_factory=list)  # the whole tree
+    serving: list[int] = field(default_factory=list)  # the parent and its serving processes only
     load: float = 0.0
 
 
@@ -89,6 +94,7 @@ class Soak:
         self.lock = threading.Lock()
         self.random = random.Random(seed)
         self.plan = self.make_plan()
+        self.probes: list[float | None] = []  # the health checker's latencies (None: no 200 answer)
 
     def minute(self) -> Minute:
         return self.minutes[int((time.monotonic() - self.start) // 60)]
@@ -190,12 +196,13 @@ class Soak:
 
     def watch_memory(self, pid: int) -> None:
         while time.monotonic() - self.start < self.seconds:
-            size = resident_tree(pid)
+            serving, workers = resident_tree(pid)
             with self.lock:
                 minute = self.minute()
-                minute.memory.append(size)
+                minute.memory.append(serving + workers)
+                minute.serving.append(serving)
                 minute.load = os.getloadavg()[0]
-            time.sleep(10)
+            time.sleep(MEMORY_SECONDS)
 
     def run(self, pid: int) -> None:
         threads = [threading.Thread(target=self.client, args=(n,), daemon=True) for n in range(self.clients)]
@@ -206,8 +213,29 @@ class Soak:
             thread.join()
 
 
-def resident_tree(pid: int) -> int:
-    """Resident bytes of the process and all its descendants (serving processes, forkservers, workers)."""
+def probe_health(port: int, seconds: float, answers) -> None:
+    """A health checker of its own (a process apart from the clients, as a load balancer's is): GET /health
+    every PROBE_SECONDS on a new connection; the latencies (None for a failure) go to `answers`."""
+    latencies: list[float | None] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        began = time.monotonic()
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=("127.0.2.1", 0))
+            conn.request("GET", "/health")
+            response = conn.getresponse()
+            response.read()
+            conn.close()
+            latencies.append(time.monotonic() - began if response.status == 200 else None)
+        except (OSError, http.client.HTTPException):
+            latencies.append(None)
+        time.sleep(max(0.0, PROBE_SECONDS - (time.monotonic() - began)))
+    answers.put(latencies)
+
+
+def resident_tree(pid: int) -> tuple[int, int]:
+    """Resident bytes of the server's parent and serving processes (its children), and of everything below
+    them: query workers, their forkservers and resource trackers."""
     children: dict[int, list[int]] = defaultdict(list)
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -216,13 +244,23 @@ def resident_tree(pid: int) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children[ppid].append(int(entry.name))
-    total, todo = 0, [pid]
+    sizes = [0, 0]
+    todo = [(pid, 0)]
     while todo:
-        current = todo.pop()
+        current, depth = todo.pop()
         with contextlib.suppress(OSError, IndexError, ValueError):  # gone meanwhile
-            total += int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        todo += children.get(current, [])
-    return total
+            size = int(Path(f"/proc/{current}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            sizes[depth > 1] += size
+        todo += [(child, depth + 1) for child in children.get(current, [])]
+    return sizes[0], sizes[1]
+
+
+def flat_lows(soak: Soak) -> str:
+    """The whole server's lowest memory sample in the first and in the last full minute: a leak shows as a climb."""
+    full = [soak.minutes[n] for n in sorted(soak.minutes) if len(soak.minutes[n].memory) >= 60 // MEMORY_SECONDS - 1]
+    if len(full) < 2:
+        return "(fewer than two full minutes)"
+    return f"{min(full[0].memory) / 1e6:.0f} MB and {min(full[-1].memory) / 1e6:.0f} MB"
 
 
 def free_port() -> int:
@@ -262,12 +300,13 @@ def report(soak: Soak, args: argparse.Namespace, started: str) -> str:
         "with Retry-After, which the client honours;",
         "'refused' is a hostile request given the 4xx it must get, or a runaway or memory bomb stopped with",
         "503 by the time or memory limit. Latency percentiles are over answered requests (ok and refused).",
-        "Memory is the resident size of the server and all its processes (serving processes, their query",
-        "workers and forkservers), last sample",
-        "of the minute; load is the 1-minute load average at that sample.",
+        f"Memory is resident size, sampled every {MEMORY_SECONDS} s: 'serving' is the parent and its serving",
+        "processes (last sample of the minute); 'all, low–high' adds their query workers and forkservers",
+        "(lowest and highest sample of the minute: the high catches memory bombs in flight, the low is the",
+        "server at rest between them). Load is the 1-minute load average at the last sample.",
         "",
-        "| minute | requests | ok | refused | shed | errors | p50 ms | p99 ms | memory MB | load |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| minute | requests | ok | refused | shed | errors | p50 ms | p99 ms | serving MB | all, low–high MB | load |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     everything: list[float] = []
     totals: Counter = Counter()
@@ -279,21 +318,25 @@ def report(soak: Soak, args: argparse.Namespace, started: str) -> str:
         everything += m.latencies
         totals.update(m.outcomes)
         errors += m.errors
-        memory = m.memory[-1] / 1e6 if m.memory else float("nan")
+        serving = f"{m.serving[-1] / 1e6:.0f}" if m.serving else "–"
+        spread = f"{min(m.memory) / 1e6:.0f}–{max(m.memory) / 1e6:.0f}" if m.memory else "–"
         p50, p99 = percentile(m.latencies, 0.5) * 1000, percentile(m.latencies, 0.99) * 1000
         lines.append(
             f"| {number + 1} | {count} | {m.outcomes['ok']} | {m.outcomes['refused as expected']} | {shed} |"
-            f" {m.outcomes['error']} | {p50:.0f} | {p99:.0f} | {memory:.0f} | {m.load:.1f} |"
+            f" {m.outcomes['error']} | {p50:.0f} | {p99:.0f} | {serving} | {spread} | {m.load:.1f} |"
         )
     memories = [s for number in sorted(soak.minutes) for s in soak.minutes[number].memory]
+    serving_all = [s for number in sorted(soak.minutes) for s in soak.minutes[number].serving]
     lines += [
         "",
         f"Total: {sum(totals.values())} requests, {totals['ok']} ok, {totals['refused as expected']} refused as"
         f" they must be, {sum(v for k, v in totals.items() if k.startswith('shed'))} shed"
         f" ({totals['shed (503)']} 503, {totals['shed (429)']} 429), **{totals['error']} errors**;"
         f" p50 {percentile(everything, 0.5) * 1000:.0f} ms, p99 {percentile(everything, 0.99) * 1000:.0f} ms.",
-        f"Memory: {memories[0] / 1e6:.0f} MB at the first sample, {memories[-1] / 1e6:.0f} MB at the last,"
-        f" {min(memories) / 1e6:.0f}–{max(memories) / 1e6:.0f} MB over the run."
+        f"Memory: serving processes {serving_all[0] / 1e6:.0f} MB at the first sample, {serving_all[-1] / 1e6:.0f} MB"
+        f" at the last ({min(serving_all) / 1e6:.0f}–{max(serving_all) / 1e6:.0f} MB); with the query workers"
+        f" {min(memories) / 1e6:.0f}–{max(memories) / 1e6:.0f} MB over the run; lowest sample of the first and"
+        f" of the last full minute {flat_lows(soak)}."
         if memories
         else "",
     ]
@@ -312,6 +355,15 @@ def report(soak: Soak, args: argparse.Namespace, started: str) -> str:
             f"| {name} | {sum(kind.outcomes.values())} | {shed} | {kind.outcomes['error']} |"
             f" {p50:.0f} | {p99:.0f} | {worst:.0f} |"
         )
+    answered = [p for p in soak.probes if p is not None]
+    lines += [
+        "",
+        f"The health checker (a process of its own, `GET /health` every {PROBE_SECONDS:g} s on a new connection):"
+        f" {len(soak.probes)} probes, {len(soak.probes) - len(answered)} without a 200 answer;"
+        f" p50 {percentile(answered, 0.5) * 1000:.0f} ms, p99 {percentile(answered, 0.99) * 1000:.0f} ms,"
+        f" max {max(answered, default=float('nan')) * 1000:.0f} ms;"
+        f" {sum(p > 0.1 for p in answered)} over 100 ms.",
+    ]
     if errors:
         lines += ["", "Errors (first 20):", ""] + [f"- `{e}`" for e in errors[:20]]
     return "\n".join(lines) + "\n"
@@ -329,7 +381,12 @@ def main() -> int:
     server = start_server(port, args.build_dir)
     try:
         soak = Soak(port, args.seconds, args.clients, seed=1)
+        answers = multiprocessing.get_context("fork").Queue()
+        prober = multiprocessing.get_context("fork").Process(target=probe_health, args=(port, args.seconds, answers))
+        prober.start()
         soak.run(server.pid)
+        soak.probes = answers.get(timeout=60)
+        prober.join(timeout=10)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

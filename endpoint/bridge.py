@@ -7,8 +7,9 @@ read whole by the event loop (bounded in size and time) before any thread is tak
 costs a coroutine, not a thread; and a client that never reads its answer holds only the bytes that
 Granian writes for it.
 
-/health runs in a thread of its own, never behind requests waiting for a query slot or a thread:
-it answers whatever the load (issue 16).
+/health is answered in the event loop itself, never behind requests waiting for a query slot or a
+thread: it reads only what the process holds (no engine, no file), so it answers whatever the load
+(issue 16) at the cost of one scheduling of the loop.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from http import HTTPStatus
 from flask import Flask
 
 BODY_SECONDS = 30  # a client gets this long to send its request body
-OWN_THREAD_PATHS = ("/health",)  # answered without the engine, in a thread of their own
+IN_LOOP_PATHS = ("/health",)  # answered without the engine or any I/O, in the event loop
 
 _SPECIAL = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
 
@@ -34,7 +35,6 @@ class RSGIBridge:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bkg-request")
-        self.health = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bkg-health")
 
     async def __rsgi__(self, scope, protocol) -> None:
         if scope.proto != "http":  # websockets are switched off in the server
@@ -44,9 +44,10 @@ class RSGIBridge:
             respond_plain(protocol, body, self.max_body_bytes)
             return
         environ = make_environ(scope, body)
-        loop = asyncio.get_running_loop()
-        pool = self.health if scope.path in OWN_THREAD_PATHS else self.pool
-        status, headers, payload = await loop.run_in_executor(pool, self.call, environ)
+        if scope.path in IN_LOOP_PATHS:
+            status, headers, payload = self.call(environ)
+        else:
+            status, headers, payload = await asyncio.get_running_loop().run_in_executor(self.pool, self.call, environ)
         protocol.response_bytes(status, headers, payload)
 
     async def read_body(self, scope, protocol) -> bytes | int:

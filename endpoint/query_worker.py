@@ -22,6 +22,8 @@ log = logging.getLogger(__name__)
 # recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
 # (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
 STACK_BYTES = 1 << 30
+# How much lower a query worker's scheduling priority is than its serving process's (nice(2) steps).
+WORKER_NICENESS = 10
 
 
 def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout, expected) -> None:
@@ -33,6 +35,10 @@ def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_byt
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     die_with_parent()
+    # Queries yield the CPU to the serving processes, so that /health, cached answers and refusals
+    # (503, 429) come promptly while every core is busy evaluating queries.
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     # Everything inherited from the parent (its whole heap, when forked from it) stays out of the
     # garbage collector's passes: without this rdflib's engine ran 2-3 times slower in a forked worker.
     gc.freeze()

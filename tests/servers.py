@@ -104,6 +104,8 @@ class Server:
                 with urllib.request.urlopen(probe, timeout=2) as response:
                     if response.status == 200:
                         return
+            except urllib.error.HTTPError as exc:  # e.g. 502 from a proxy whose upstream is not up yet
+                exc.close()  # it holds the connection
             except (urllib.error.URLError, OSError):
                 pass
             time.sleep(0.1)

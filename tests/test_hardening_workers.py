@@ -226,3 +226,13 @@ def test_a_page_past_the_time_limit_is_503(server, monkeypatch):
     status, headers, body = call(server, "/id/state/DEU", "127.0.0.2")  # not yet cached
     assert (status, headers.get("Retry-After")) == (503, "1")
     assert "Traceback" not in body
+
+
+def test_query_workers_run_at_a_lower_priority_than_the_server(server):
+    """Queries yield the CPU to the serving process, so that /health and refusals come while every core
+    evaluates queries: each worker's nice value is WORKER_NICENESS above the server's (capped at 19)."""
+    from budapest_kg.endpoint.query_worker import WORKER_NICENESS
+
+    own = os.getpriority(os.PRIO_PROCESS, 0)
+    for pid in settle(server):
+        assert os.getpriority(os.PRIO_PROCESS, pid) == min(own + WORKER_NICENESS, 19)
