@@ -5,28 +5,55 @@ Every file of a build except the manifest is recorded with its size and SHA-256,
 and lock file are left out, which hold no data. A file cut short, emptied or with a line added no
 longer matches, and the build is not served (the endpoint refuses it; ``serve`` and ``query`` build
 again first). Opening the store read-only leaves its files as they are (checked: same hashes after).
+
+A file is hashed once per start: a file found as recorded is remembered by its identity (device, inode,
+size, modification and change time), and checking it again in this process, or in the processes forked
+from it afterwards (the serving processes, their query workers), only compares that identity. Writing
+to a file changes its change time, which no program can set back; replacing it changes its inode. A
+process started afresh (a forkserver's replacement worker, a `spawn` start) remembers nothing and hashes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from .resources import GRAPH_FILE, MANIFEST_FILE, STORE_DIR
 
 KEY = "artefacts"  # where the manifest holds them: {relative path: {"bytes": n, "sha256": hex}}
-_CHUNK = 1 << 20
+# The SHA-256 of each file found as recorded, by its identity when it was hashed (see above).
+_VERIFIED: dict[tuple[int, ...], str] = {}
 
 
 def fingerprint(path: Path) -> dict:
-    """The file's size and SHA-256, read in chunks (a build's graph may be large)."""
-    sha = hashlib.sha256()
-    size = 0
+    """The file's size and SHA-256 (hashlib reads it in large blocks, without the GIL: a build's graph may be large)."""
+    return hashed(path)[0]
+
+
+def hashed(path: Path) -> tuple[dict, tuple[int, ...] | None]:
+    """The file's fingerprint, and its identity while it was read (None when it changed meanwhile)."""
     with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            sha.update(chunk)
-            size += len(chunk)
-    return {"bytes": size, "sha256": sha.hexdigest()}
+        before = identity(os.fstat(handle.fileno()))
+        sha = hashlib.file_digest(handle, "sha256")
+        size = handle.tell()
+        after = identity(os.fstat(handle.fileno()))
+    return {"bytes": size, "sha256": sha.hexdigest()}, (after if after == before and after[2] == size else None)
+
+
+def identity(stat: os.stat_result) -> tuple[int, ...]:
+    return (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+def verified_before(path: Path, recorded: dict) -> bool:
+    """Whether this very file, unchanged since, was hashed in this process (or before it forked) and matched."""
+    if not _VERIFIED:
+        return False
+    try:
+        known = identity(os.stat(path))
+    except OSError:
+        return False
+    return known[2] == recorded.get("bytes") and _VERIFIED.get(known) == recorded.get("sha256")
 
 
 def record(folder: Path) -> dict[str, dict]:
@@ -51,8 +78,10 @@ def read_by_engine(manifest: dict) -> dict[str, dict]:
 
 def mismatch(path: Path, recorded: dict) -> str | None:
     """What differs between the file and its recorded fingerprint; None when they match."""
+    if verified_before(path, recorded):
+        return None
     try:
-        found = fingerprint(path)
+        found, stable = hashed(path)
     except FileNotFoundError:
         return f"{shown(path)} is missing"
     except OSError as exc:
@@ -61,6 +90,8 @@ def mismatch(path: Path, recorded: dict) -> str | None:
         return f"{shown(path)} has {found['bytes']} bytes, the build wrote {recorded.get('bytes')}"
     if found["sha256"] != recorded.get("sha256"):
         return f"{shown(path)} has SHA-256 {found['sha256'][:16]}…, the build wrote {str(recorded.get('sha256'))[:16]}…"
+    if stable is not None:
+        _VERIFIED[stable] = found["sha256"]
     return None
 
 

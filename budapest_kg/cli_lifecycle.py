@@ -1,4 +1,9 @@
-"""Commands that keep the graph current: import-chart, import-untc, diff, export. Registered by budapest_kg.cli."""
+"""Commands that keep the graph current: import-chart, import-untc, diff, export. Registered by budapest_kg.cli.
+
+Each command imports the builder's modules it runs when it runs: `serve` registers these commands too, and
+must not pay for importing them (the parser of Treaty Office pages, the diff of builds, httpx) before its
+first answer.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,6 @@ import sys
 from pathlib import Path
 
 from . import resources
-from .graph_builder.changes import DiffError, change_graph, compare_builds, format_changes, read_side
-from .graph_builder.importing.acts_diff import compare, read_treaty_code
-from .graph_builder.importing.acts_write import NotWritable, apply_diff, check_writable
-from .graph_builder.importing.chart import read_chart
-from .graph_builder.importing.report import format_diff
-from .graph_builder.importing.untc import read_status
-from .graph_builder.table import DataError
-from .graph_builder.wikidata import QID, NoTreatyItem, export_wikidata
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 TREATIES = (185, 189, 224)
@@ -36,6 +33,8 @@ def read_html(path: Path) -> str:
 
 
 def cmd_import_chart(args: argparse.Namespace) -> int:
+    from .graph_builder.importing.chart import read_chart
+
     path = Path(args.file)
     try:
         html = read_html(path)
@@ -62,6 +61,10 @@ def cmd_import_chart(args: argparse.Namespace) -> int:
 
 def review(chart, path: Path, number: int | str, args: argparse.Namespace) -> int:
     """Print how data/ differs from the status list read from path; apply it with --write."""
+    from .graph_builder.importing.acts_diff import compare, read_treaty_code
+    from .graph_builder.importing.report import format_diff
+    from .graph_builder.table import DataError
+
     tree = resources.source_tree(args.source)
     try:
         diff = compare(chart, tree.data_dir, read_treaty_code(tree.data_dir, number))
@@ -78,6 +81,8 @@ def review(chart, path: Path, number: int | str, args: argparse.Namespace) -> in
 
 
 def cmd_import_untc(args: argparse.Namespace) -> int:
+    from .graph_builder.importing.untc import read_status
+
     path = Path(args.file)
     try:
         data = path.read_bytes()
@@ -112,6 +117,8 @@ def cmd_import_untc(args: argparse.Namespace) -> int:
 
 
 def write(diff, tree: resources.SourceTree, address: str) -> int:
+    from .graph_builder.importing.acts_write import NotWritable, apply_diff, check_writable
+
     if diff.chart.status_as_of is None:
         missing = (
             "the page shows no 'Status as of' date"
@@ -142,6 +149,8 @@ RDF_SUFFIXES = {".trig": "trig", ".nq": "nquads", ".nquads": "nquads"}
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
+    from .graph_builder.changes import DiffError, change_graph, compare_builds, format_changes, read_side
+
     if args.rdf and Path(args.rdf).suffix not in RDF_SUFFIXES:
         say(f"error: --rdf {args.rdf}: name a .trig or .nq file (the changes are named graphs)")
         return EXIT_USAGE
@@ -165,6 +174,8 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def read_qids(pairs: list[str]) -> dict[int, str]:
     """--qid 185=Q123 pairs as {185: 'Q123'}; ValueError naming a malformed one."""
+    from .graph_builder.wikidata import QID
+
     qids = {}
     for pair in pairs:
         number, _, item = pair.partition("=")
@@ -175,6 +186,10 @@ def read_qids(pairs: list[str]) -> dict[int, str]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from .graph_builder.importing.acts_diff import read_treaty_code
+    from .graph_builder.table import DataError
+    from .graph_builder.wikidata import NoTreatyItem, export_wikidata
+
     try:
         qids = read_qids(args.qid)
     except ValueError as exc:

@@ -17,11 +17,14 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
 import pyoxigraph as ox
 
 from . import namespaces, resources
+
+if TYPE_CHECKING:  # httpx is imported when something is published: the command line starts without it
+    import httpx
 
 USER_ENV = "BKG_PUBLISH_USER"
 PASSWORD_ENV = "BKG_PUBLISH_PASSWORD"
@@ -66,6 +69,11 @@ class Target:
     timeout: float = 60.0
 
     def client(self) -> httpx.Client:
+        import httpx
+
+        from .publish_auth import make_auth
+
+        check_scheme(self.auth)
         return httpx.Client(auth=make_auth(self.user, self.password, self.auth), timeout=self.timeout)
 
 
@@ -88,37 +96,9 @@ def default_query_url(store_url: str) -> str | None:
     return None
 
 
-class AnyAuth(httpx.Auth):
-    """Basic or Digest, whichever the server asks for in its first 401; then that scheme for the rest."""
-
-    requires_request_body = True
-
-    def __init__(self, user: str, password: str):
-        self.schemes = {"basic": httpx.BasicAuth(user, password), "digest": httpx.DigestAuth(user, password)}
-        self.chosen: httpx.Auth | None = None
-
-    def auth_flow(self, request):
-        if self.chosen is not None:
-            yield from self.chosen.auth_flow(request)
-            return
-        response = yield request
-        if response.status_code != 401:
-            return
-        scheme = response.headers.get("www-authenticate", "basic").split(" ", 1)[0].lower()
-        self.chosen = self.schemes["digest" if scheme == "digest" else "basic"]
-        yield from self.chosen.auth_flow(request)
-
-
-def make_auth(user: str | None, password: str | None, scheme: str = "auto") -> httpx.Auth | None:
+def check_scheme(scheme: str) -> None:
     if scheme not in AUTH_SCHEMES:
         raise PublishError(f"unknown authentication scheme {scheme!r}; choose one of {', '.join(AUTH_SCHEMES)}")
-    if not user:
-        return None
-    if scheme == "basic":
-        return httpx.BasicAuth(user, password or "")
-    if scheme == "digest":
-        return httpx.DigestAuth(user, password or "")
-    return AnyAuth(user, password or "")
 
 
 def read_build(build_dir: Path) -> list[Graph]:
@@ -222,6 +202,8 @@ def count_triples(client: httpx.Client, query_url: str, graph: str) -> int:
 
 def select(client: httpx.Client, query_url: str, query: str, what: str) -> list[dict[str, str]]:
     """A SELECT's rows as plain values; any SPARQL JSON dialect (Virtuoso's typed-literal too)."""
+    import httpx
+
     label = f"graph <{what}>" if not what.startswith("(") else what
     try:
         response = client.post(query_url, data={"query": query}, headers={"Accept": RESULTS_JSON})
@@ -239,6 +221,8 @@ def select(client: httpx.Client, query_url: str, query: str, what: str) -> list[
 
 
 def send(client: httpx.Client, method: str, store_url: str, graph: str, **kwargs) -> httpx.Response:
+    import httpx
+
     try:
         return client.request(method, store_url, params={"graph": graph}, **kwargs)
     except httpx.TimeoutException as exc:

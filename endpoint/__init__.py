@@ -45,7 +45,8 @@ def check_build(config: Config) -> dict:
     CatalogueError, FileNotFoundError or an EngineFault (StoreFailure …) names the problem.
 
     `serve` runs it in the process that forks the serving processes, which must not open the store (its
-    background threads would not survive the fork)."""
+    background threads would not survive the fork). The files it hashes here are not hashed again by the
+    processes forked from it while they are unchanged (artefacts.py): one verification per start."""
     manifest = read_manifest(config.build_dir / build_files.MANIFEST_FILE)
     read_catalogue(build_files.source_tree().queries_dir)
     if config.remote:

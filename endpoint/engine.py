@@ -13,7 +13,6 @@ from typing import Protocol
 
 from .answer import Answer
 from .local import ENGINES, open_local
-from .remote import RemoteEngine
 from .worker import WorkerPool
 
 
@@ -57,6 +56,8 @@ def open_engine(
     `remote` (a SPARQL query address), no build is loaded: every query goes to that endpoint and `timeout`
     is the client's."""
     if remote:
+        from .remote import RemoteEngine  # httpx: imported only by a server that asks a remote store
+
         return RemoteEngine(remote, timeout=timeout or 5.0, allowlist=allowlist, max_result_bytes=max_result_bytes)
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(ENGINES)}")

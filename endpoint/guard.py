@@ -9,20 +9,27 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
-from pyparsing.exceptions import ParseBaseException
-from rdflib.plugins.sparql.algebra import translateQuery
-from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-from rdflib.plugins.sparql.parserutils import CompValue
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Variable
 
 from .faults import UPDATE_REFUSAL, QueryError, QueryTooDeep, ServiceRefused, UnknownGraph, UpdateRefused
 
-# What rdflib raises for text that is not a valid query: pyparsing's errors for the grammar, ValueError
-# for a bad escape, and a bare Exception from the algebra for an undeclared prefix. Anything else is
-# a fault of ours or rdflib's, and is left to propagate (500 with a trace id, not a 400).
-SYNTAX_ERRORS = (ParseBaseException, ValueError)
+# rdflib's SPARQL parser is imported by the first text that needs it, not at start: building its grammar
+# (pyparsing) took ~0.1 s of CPU, a sixth of the server's start, and most queries never need it.
+if TYPE_CHECKING:
+    from rdflib.plugins.sparql.sparql import Query
+
+
+def syntax_errors() -> tuple[type[Exception], ...]:
+    """What rdflib raises for text that is not a valid query: pyparsing's errors for the grammar, ValueError
+    for a bad escape (and a bare Exception from the algebra for an undeclared prefix). Anything else is a
+    fault of ours or rdflib's, and is left to propagate (500 with a trace id, not a 400)."""
+    from pyparsing.exceptions import ParseBaseException
+
+    return (ParseBaseException, ValueError)
+
+
 # rdflib's parser (pyparsing, with its packrat cache) is not thread-safe: concurrent parses in one process
 # (the server's threads) failed with errors at random places of valid queries. One parse at a time.
 PARSING = threading.Lock()
@@ -163,10 +170,12 @@ def check_forwardable(sparql: str) -> None:
 
 def refuse_update(sparql: str) -> None:
     """Raise UpdateRefused when text the engine could not parse as a query is a SPARQL Update."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
     try:
         with PARSING:
             update = parseUpdate(sparql)
-    except (*SYNTAX_ERRORS, RecursionError):  # neither query nor update: the caller reports the syntax error
+    except (*syntax_errors(), RecursionError):  # neither query nor update: the caller reports the syntax error
         return
     # Text with no operation (blank, only comments or a prologue) is a valid empty Update, and no
     # Update at all: the caller reports it as a malformed query.
@@ -176,10 +185,13 @@ def refuse_update(sparql: str) -> None:
 
 def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | None = None) -> Query:
     """rdflib's algebra for the query; UpdateRefused for an update, QueryError for any other invalid text."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         with PARSING:
             return translateQuery(parseQuery(sparql), base=base_iri, initNs=namespaces)
-    except SYNTAX_ERRORS as exc:
+    except syntax_errors() as exc:
         refuse_update(sparql)
         raise QueryError(str(exc)) from exc
     except RecursionError as exc:  # pyparsing recurses per level of nesting; Python's stack is the limit
@@ -191,7 +203,9 @@ def parse_query(sparql: str, base_iri: str | None = None, namespaces: dict | Non
 
 
 def services(node) -> Iterator:
-    """Every SERVICE endpoint term (IRI or variable) in an algebra tree."""
+    """Every SERVICE endpoint term (IRI or variable) in an algebra tree (made by parse_query)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
     if isinstance(node, CompValue):
         if node.name == "ServiceGraphPattern":
             yield node.get("term")

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib.plugins.sparql
 from rdflib import Dataset, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
@@ -147,6 +146,8 @@ class RdflibEngine(LocalEngine):
     name = "rdflib"
 
     def __init__(self, nquads: Path, allowlist: Iterable[str] = (), max_result_bytes: int | None = None):
+        import rdflib.plugins.sparql  # imported when used (guard.py)
+
         # rdflib would otherwise fetch every FROM <iri> over the network or from a file; here FROM only
         # picks graphs the dataset holds (and guard.py has already refused the others).
         rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False

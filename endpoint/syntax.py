@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pyparsing.exceptions import ParseBaseException
-from rdflib.plugins.sparql.parser import parseQuery
+from .guard import PARSING, syntax_errors
 
-from .guard import PARSING, SYNTAX_ERRORS
+if TYPE_CHECKING:  # rdflib's parser is imported when a malformed query is explained (see guard.py)
+    from pyparsing.exceptions import ParseBaseException
 
 # A prefixed name's prefix (possibly empty) where a name may start: not inside an IRI, a variable or a word.
 PREFIXED = re.compile(r"(?<![\w<?$:/#.-])([A-Za-z][\w.-]*)?:(?=[\w%\\]|\s|$)")
@@ -44,12 +45,15 @@ def explain(message: str, text: str) -> Problem:
         found = find_undeclared_prefix(text)
         if found:
             return found
+    from pyparsing.exceptions import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
     try:
         with PARSING:  # rdflib's parser is not thread-safe
             parseQuery(text)
     except ParseBaseException as exc:
         return Problem(describe_parse_error(exc, text), exc.lineno, exc.col)
-    except SYNTAX_ERRORS:  # a bad escape: rdflib says what, not where
+    except syntax_errors():  # a bad escape: rdflib says what, not where
         pass
     return Problem(" ".join(message.removeprefix("malformed query: ").split()))
 

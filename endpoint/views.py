@@ -41,6 +41,8 @@ LINK_KINDS = (
     ("coe.int", "Council of Europe"),
     ("europa.eu", "EUR-Lex / ELI"),
 )
+# The site's tables are read in the background once every query worker is ready, or after this long anyway.
+PRELOAD_WAIT_SECONDS = 30
 RDF_FORMATS = [("Turtle", "ttl"), ("JSON-LD", "jsonld"), ("N-Triples", "nt"), ("RDF/XML", "rdf")]
 
 
@@ -62,6 +64,10 @@ def init_app(app: Flask, background: bool = False) -> None:
 
 
 def preload(app: Flask) -> None:
+    # Once all the query workers are ready: the first of them answers the first query meanwhile.
+    started = getattr(app.extensions["bkg_engine"], "wait_started", None)
+    if started is not None:
+        started(PRELOAD_WAIT_SECONDS)
     with app.app_context():
         try:
             current_lookup().preload()

@@ -3,21 +3,17 @@
 pyoxigraph has no query timeout and a Python thread cannot be interrupted inside native code: the
 only way to free the CPU of a query past its time limit is to kill the process running it. Each
 worker loads the build once at start; a killed worker is replaced in the background while the
-others keep answering.
+others keep answering. This is the pool, in the serving process; a worker's own side is query_worker.py.
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
-import gc
 import logging
 import multiprocessing
 import multiprocessing.connection
 import multiprocessing.forkserver
-import os
-import signal
-import socket
 import threading
 import time
 from collections import deque
@@ -28,10 +24,10 @@ from pathlib import Path
 from budapest_kg import resources
 
 from .answer import Answer
-from .faults import EngineBusy, EngineFailure, EngineFault, QueryOverMemory, QueryTimeout
-from .linux import die_with_parent, single_threaded
-from .local import open_local
+from .faults import EngineBusy, EngineFailure, QueryOverMemory, QueryTimeout
+from .linux import single_threaded
 from .memory import megabytes, resident_bytes
+from .query_worker import serve
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
@@ -41,15 +37,11 @@ MEMORY_POLL_SECONDS = 0.05
 # Resident bytes per byte of N-Quads that pyoxigraph's copy of the store in memory adds while it loads
 # (1.07 measured at 1x: 4.2 MB for 3.9 MB); a query running meanwhile may grow its worker by this too.
 COPY_FACTOR = 2
-# Queries run in a thread with this much stack (address space, touched only as used): pyoxigraph
-# recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
-# (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
-STACK_BYTES = 1 << 30
-# How much lower a query worker's scheduling priority is than its serving process's (nice(2) steps).
-WORKER_NICENESS = 10
 REPLACE_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)
 # A worker that died while idle is replaced this much later if no query found it first: the server may be stopping.
 STOPPING_SECONDS = 5.0
+# The forkserver for replacement workers starts this long after the pool (see WorkerPool.__init__).
+FORKSERVER_DELAY_SECONDS = 3.0
 # The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
 # this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
 # table of terms in use that every page reads, and a page must not fail for that.
@@ -104,14 +96,24 @@ class WorkerPool:
         self._lock = threading.Lock()  # guards _workers
         self._workers: set[Worker] = set()
         self._closed = False
+        # All start at once; the pool answers as soon as the first has loaded the build, the others join it
+        # as they get ready (a start's first answer need not wait for the slowest worker).
         started = [self._start() for _ in range(size)]
-        for worker in started:
-            self._graphs, self._size = self._await_ready(worker)
-            self._release(worker)
+        self._joining = size - 1  # started with the pool, not yet ready (or failed); guarded by _lock
+        self._all_started = threading.Event()
+        self._graphs, self._size = self._await_first(started)
         threading.Thread(target=self._watch, name="bkg-worker-watch", daemon=True).start()
-        # Start the forkserver now, so that a replacement (after a runaway) is ready in a fork's time.
-        threading.Thread(target=multiprocessing.forkserver.ensure_running, name="bkg-forkserver", daemon=True).start()
+        # The forkserver (a new interpreter importing the endpoint: about as much CPU as the server's own
+        # start) is started a little later, so that it does not compete with the first answers; a
+        # replacement needed before then starts it itself.
+        forkserver = threading.Timer(FORKSERVER_DELAY_SECONDS, self._start_forkserver)
+        forkserver.name, forkserver.daemon = "bkg-forkserver", True
+        forkserver.start()
         atexit.register(self.close)  # before multiprocessing's own exit handler kills the workers under the watch
+
+    def _start_forkserver(self) -> None:
+        if not self._closed:  # not while the server stops: it would race the exit
+            multiprocessing.forkserver.ensure_running()
 
     def graph_names(self) -> list[str]:
         return list(self._graphs)
@@ -238,6 +240,56 @@ class WorkerPool:
             self._workers.add(worker)
         return worker
 
+    def _await_first(self, started: list[Worker]) -> tuple[list[str], int]:
+        """The graphs and size of the first worker to load the build, which is released at once; the others are
+        released by a thread as each gets ready. When the first fails, all are stopped and its fault raised."""
+        ready = multiprocessing.connection.wait([w.conn for w in started], timeout=STARTUP_SECONDS)
+        first = next((w for w in started if w.conn in ready), None)
+        try:
+            if first is None:
+                raise EngineFailure(f"no query worker loaded the build within {STARTUP_SECONDS} s")
+            found = self._await_ready(first)
+        except BaseException:
+            for worker in started:
+                with self._lock:
+                    self._workers.discard(worker)
+                stop(worker)
+            raise
+        self._release(first)
+        if len(started) == 1:
+            self._all_started.set()
+        for worker in started:
+            if worker is not first:
+                threading.Thread(target=self._join, args=(worker,), name="bkg-worker-join", daemon=True).start()
+        return found
+
+    def wait_started(self, timeout: float | None = None) -> bool:
+        """Wait until every worker started with the pool is ready (or has failed): the site's background
+        reading waits for this, so that it does not hold the only worker ready while a first query waits."""
+        return self._all_started.wait(timeout)
+
+    def _join(self, worker: Worker) -> None:
+        """Release a worker started with the pool once it is ready; one that fails is replaced."""
+        try:
+            self._await_ready(worker)
+        except Exception:
+            self._joined()
+            if not self._closed:
+                log.exception("a query worker started with the pool could not load the build; replacing it")
+                self._replace()
+            return
+        if self._closed:
+            stop(worker)
+        else:
+            self._release(worker)
+        self._joined()
+
+    def _joined(self) -> None:
+        with self._lock:
+            self._joining -= 1
+            if self._joining <= 0:
+                self._all_started.set()
+
     def _await_ready(self, worker: Worker):
         try:
             if not worker.conn.poll(STARTUP_SECONDS):
@@ -322,72 +374,3 @@ def stop(worker: Worker) -> None:
     worker.process.join(timeout=5)
     with contextlib.suppress(OSError):  # closed already, by the other stopper
         worker.conn.close()
-
-
-def serve(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, service_timeout, expected) -> None:
-    """A worker's life, in a thread with a large stack: load the build, say ready, then answer queries."""
-    # Ctrl-C reaches the whole process group; the server, not each worker, decides when workers stop.
-    # A worker forked from a serving process inherits the HTTP server's handlers: SIGTERM (how the pool
-    # and multiprocessing stop a worker) must kill it, and a reload signal is none of its business.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGHUP, signal.SIG_IGN)
-    die_with_parent()
-    # Queries yield the CPU to the serving processes, so that /health, cached answers and refusals
-    # (503, 429) come promptly while every core is busy evaluating queries.
-    with contextlib.suppress(OSError):
-        os.nice(WORKER_NICENESS)
-    # Everything inherited from the parent (its whole heap, when forked from it) stays out of the
-    # garbage collector's passes: without this rdflib's engine ran 2-3 times slower in a forked worker.
-    gc.freeze()
-    if service_timeout:
-        socket.setdefaulttimeout(service_timeout)  # bounds rdflib's SERVICE calls (urllib)
-    threading.stack_size(STACK_BYTES)
-    life = threading.Thread(
-        target=answer_queries, args=(conn, name, build_dir, allowlist, max_result_bytes, expected), name="bkg-queries"
-    )
-    life.start()
-    life.join()
-
-
-def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_result_bytes, expected) -> None:
-    """Load the build, say ready, then answer queries until the pipe closes. Each reply carries this
-    process's resident size once its build is wholly in memory (None before), for the memory limit."""
-    try:
-        local = open_local(name, Path(build_dir), allowlist, max_result_bytes, expected, in_memory=True)
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
-        with contextlib.suppress(OSError):  # the server may have stopped meanwhile
-            conn.send(("failed", EngineFailure(f"the query worker could not load the build: {exc}")))
-        return
-    settled: list[int | None] = [None]
-    loaded = getattr(local, "in_memory", None)  # oxigraph: set once the copy of the store is in memory
-    if loaded is None or loaded.is_set():
-        settled[0] = resident_bytes(os.getpid())
-    else:
-        threading.Thread(target=measure_when, args=(loaded, settled), name="bkg-settle", daemon=True).start()
-    try:
-        conn.send(("ready", (local.graph_names(), len(local), settled[0])))
-        while True:
-            request = conn.recv()
-            try:
-                answer = local.query(*request)
-            except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
-                conn.send(("error", portable(exc), settled[0]))
-                continue
-            conn.send(("ok", (answer.kind, answer.payload), settled[0]))
-    except (EOFError, OSError):  # the server closed the pipe (it is stopping), maybe while an answer was sent
-        return
-
-
-def measure_when(loaded: threading.Event, settled: list[int | None]) -> None:
-    """This process's resident size, read once the event is set (the copy of the store is in memory)."""
-    loaded.wait()
-    settled[0] = resident_bytes(os.getpid())
-
-
-def portable(exc: Exception) -> Exception:
-    """The fault itself when it is one of ours; otherwise an EngineFailure naming it (its traceback logged here)."""
-    if isinstance(exc, EngineFault):
-        return type(exc)(str(exc))
-    log.error("query failed in worker %d", os.getpid(), exc_info=exc)
-    return EngineFailure(f"the engine failed: {type(exc).__name__}: {exc}")

@@ -11,11 +11,12 @@ import re
 
 import pytest
 import rdflib.namespace
-from budapest_kg.endpoint import create_app, guard
+import rdflib.plugins.sparql.algebra  # the guard imports rdflib's parser when it first parses
+from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.config import Config
 from budapest_kg.endpoint.faults import EngineFailure
 from budapest_kg.endpoint.manifest import ManifestError
-from budapest_kg.endpoint.worker import portable
+from budapest_kg.endpoint.query_worker import portable
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, VOID
 
@@ -84,7 +85,7 @@ def test_a_fault_while_rdflib_evaluates_is_500_not_400(build_dir, monkeypatch):
 
 def test_a_fault_in_the_guard_is_500_not_400(app, monkeypatch):
     """The guard parses queries naming FROM or SERVICE; its own failure is ours too."""
-    monkeypatch.setattr(guard, "translateQuery", fail_with(KeyError("algebra")))
+    monkeypatch.setattr(rdflib.plugins.sparql.algebra, "translateQuery", fail_with(KeyError("algebra")))
     query = f"SELECT * FROM <{namespaces.DATA_GRAPH}> WHERE {{ ?s ?p ?o }} LIMIT 1"
     response = app.test_client().get("/sparql", query_string={"query": query})
     assert response.status_code == 500

@@ -231,7 +231,7 @@ def test_a_page_past_the_time_limit_is_503(server, monkeypatch):
 def test_query_workers_run_at_a_lower_priority_than_the_server(server):
     """Queries yield the CPU to the serving process, so that /health and refusals come while every core
     evaluates queries: each worker's nice value is WORKER_NICENESS above the server's (capped at 19)."""
-    from budapest_kg.endpoint.worker import WORKER_NICENESS
+    from budapest_kg.endpoint.query_worker import WORKER_NICENESS
 
     own = os.getpriority(os.PRIO_PROCESS, 0)
     for pid in settle(server):
