@@ -30,6 +30,7 @@ from pathlib import Path
 from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.config import Config
 from budapest_kg.endpoint.lookup import current_lookup
+from endpoint_bench import write_between_markers
 
 ROOT = Path(__file__).resolve().parent.parent
 # One page of each kind (two where a kind's pages differ much in size), and what it is.
@@ -54,7 +55,6 @@ PAGES = (
     ("/charts/parties/id/treaty/ets-185.svg", "chart of Parties over time (SVG)"),
     ("/charts/regimes.svg", "map of the regimes (SVG)"),
 )
-START, END = "<!-- pages:start -->", "<!-- pages:end -->"
 TARGET_MS = 50
 
 
@@ -77,7 +77,7 @@ def main() -> int:
         print(f"{path:44} {first:8.1f} {summary(uncached):>14} {summary(cached):>14}", flush=True)
     table = report(rows, args, started, load_before, load())
     if args.write:
-        write_between_markers(args.write, table)
+        write_between_markers(args.write, table, marker="pages")
         print(f"written to {args.write}")
     return 0
 
@@ -143,16 +143,6 @@ def report(rows, args, started: dt.datetime, load_before: str, load_after: str) 
     for path, kind, first, uncached, cached in rows:
         lines.append(f"| `{path}` | {kind} | {first:.1f} | {summary(uncached)} | {summary(cached)} |")
     return "\n".join(lines) + "\n"
-
-
-def write_between_markers(path: Path, table: str) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = f"{START}\n{table}{END}"
-    if START in text and END in text:
-        text = text[: text.index(START)] + block + text[text.index(END) + len(END) :]
-    else:
-        text += "\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
