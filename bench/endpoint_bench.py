@@ -232,7 +232,7 @@ def report(servers: list[Server], result: dict, skipped: dict[str, str], meta: d
     for server in servers:
         lines.append(f"| {server.name} | {server.started_in:.2f} | {meta['rss'][server.name] / 1e6:.0f} |")
     floor = result["floor"]
-    names = sorted({name for name, _ in floor}, key=lambda n: [k for k, _ in floor].index(n))
+    names = list(dict.fromkeys(name for name, _ in floor))  # in the order measured
     lines += ["", "The per-request floor, `ASK {}` once more (up to 5× the requests per cell; requests/s):", ""]
     lines += ["| server | " + " | ".join(MODES) + " |", "| --- |" + " ---: |" * len(MODES)]
     lines += [f"| {n} | " + " | ".join(f"{floor[(n, mode)]:.0f}" for mode in MODES) + " |" for n in names]
