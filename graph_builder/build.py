@@ -108,7 +108,7 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         LINKS_GRAPH: links,
     }
     with timer.step("checks", f"SHACL shapes in {inputs.ontology_dir / 'shapes'}, {inputs.checks_dir}/*_violation.rq"):
-        run_checks(inputs.checks_dir, union(graphs.values()), inputs.ontology_dir / "shapes")
+        run_checks(inputs.checks_dir, graphs.values(), inputs.ontology_dir / "shapes")
     manifest = {
         "software_version": __version__,
         "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
