@@ -20,7 +20,7 @@ from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoa
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
-from .graphs import union
+from .graphs import ntriples, union
 from .ontology import load_turtle
 from .shape_queries import Unsupported, compile_shapes, path_text, run_shape_queries
 from .table import DataError, Problem
@@ -47,24 +47,29 @@ class CheckError(Exception):
         super().__init__(f"{len(violations)} check(s) failed")
 
 
-def run_checks(checks_dir: Path, graphs: Graph | Iterable[Graph], shapes_dir: Path | None = None) -> None:
-    """Validate the union of graphs against the shapes, run each *_violation.rq; raise CheckError listing all."""
+def run_checks(
+    checks_dir: Path, graphs: Graph | Iterable[Graph], shapes_dir: Path | None = None, texts: list[bytes] | None = None
+) -> None:
+    """Validate the union of graphs against the shapes, run each *_violation.rq; raise CheckError listing all.
+
+    texts, when given, are the graphs' N-Triples (graphs.ntriples), so that they are not serialised again.
+    """
     graphs = [graphs] if isinstance(graphs, Graph) else list(graphs)
-    store = load_store(graphs)
+    store = load_store(texts if texts is not None else graphs)
     violations = validate_shapes(shapes_dir, graphs, store) if shapes_dir is not None else []
     violations += query_violations(checks_dir, store)
     if violations:
         raise CheckError(violations)
 
 
-def load_store(graphs: Iterable[Graph]) -> ox.Store:
+def load_store(graphs: Iterable[Graph | bytes]) -> ox.Store:
     """The union of graphs as the default graph of an in-memory pyoxigraph store.
 
     One N-Triples document of all graphs: oxigraph renames blank nodes per document, and a blank
     node shared between graphs must stay one node, as in an rdflib union.
     """
     store = ox.Store()
-    text = b"".join(graph.serialize(format="nt", encoding="utf-8") for graph in graphs)
+    text = b"".join(g if isinstance(g, bytes) else ntriples(g) for g in graphs)
     store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
     return store
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
@@ -36,7 +37,9 @@ class Mapped:
         bind_prefixes(self.provenance)
 
 
+@lru_cache(maxsize=65536)
 def date_literal(value: dt.date) -> Literal:
+    """The day as an xsd:date literal (cached: days repeat, and rdflib parses each literal it makes)."""
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
