@@ -48,18 +48,38 @@ class ShapeQuery:
     path: str
     message: str
     valued: bool = False  # the results carry ?v as their value
-    datatype: str | None = None  # sh:datatype: ?v are that datatype's literals; rdflib finds the ill-typed
+    datatype: str | None = None  # sh:datatype: the query has ILL_TYPED where the ill-typed literals go
 
 
-def compile_shapes(shapes: Graph) -> list[ShapeQuery]:
+@dataclass(frozen=True)
+class Compiled:
+    """The queries, and per node shape the pattern of its focus nodes, stored once in a named graph.
+
+    Every constraint of a shape joins that graph instead of evaluating the targets again (17 targets
+    for the date shape, 51 constraints on them: 5 s at 10x, against 0.5 s stored once).
+    """
+
+    focus: dict[str, str]
+    queries: list[ShapeQuery]
+
+
+FOCUS_GRAPH, HAS_FOCUS = "urn:x-budapest-kg:shape-focus:", "urn:x-budapest-kg:focus"
+ILL_TYPED = "ILL_TYPED"
+
+
+def compile_shapes(shapes: Graph) -> Compiled:
     """Every constraint in shapes as a query; raise Unsupported for SHACL outside the subset above."""
     check_vocabulary(shapes)
-    queries = []
-    for node in sorted(set(shapes.subjects(SH.property, None)) | targeted(shapes), key=str):
-        focus = focus_pattern(shapes, node)
+    focus, queries = {}, []
+    for n, node in enumerate(sorted(set(shapes.subjects(SH.property, None)) | targeted(shapes), key=str)):
+        targets = focus_pattern(shapes, node)
+        if not targets:
+            continue
+        graph = f"{FOCUS_GRAPH}{n}"
+        focus[graph] = targets
         for prop in sorted(shapes.objects(node, SH.property), key=str):
-            queries += property_queries(shapes, prop, focus)
-    return queries
+            queries += property_queries(shapes, prop, f"GRAPH <{graph}> {{ <{graph}> <{HAS_FOCUS}> ?f }}")
+    return Compiled(focus, queries)
 
 
 def targeted(shapes: Graph) -> set:
@@ -132,9 +152,7 @@ def focus_pattern(shapes: Graph, node) -> str:
     targets = [f"{{ ?f {TYPE_OF} {iri(c)} }}" for c in shapes.objects(node, SH.targetClass)]
     targets += [f"{{ ?f {iri(p)} [] }}" for p in shapes.objects(node, SH.targetSubjectsOf)]
     targets += [f"{{ [] {iri(p)} ?f }}" for p in shapes.objects(node, SH.targetObjectsOf)]
-    if not targets:
-        return ""
-    return "{ SELECT DISTINCT ?f WHERE { " + " UNION ".join(sorted(targets)) + " } }"
+    return " UNION ".join(sorted(targets))
 
 
 def path_sparql(shapes: Graph, node) -> str:
@@ -168,30 +186,35 @@ def property_queries(shapes: Graph, prop, focus: str) -> list[ShapeQuery]:
     message = one(shapes, prop, SH.message)
     if path is None or not isinstance(message, Literal):
         raise Unsupported(f"{prop}: a property shape needs one sh:path and one sh:message")
-    if not focus:
-        return []
     step, text, message = path_sparql(shapes, path), path_text(shapes, path), str(message)
-    values = f"{focus} ?f {step} ?v ."
+    values = f"?f {step} ?v ."
 
-    def counted(condition: str, where: str = "") -> ShapeQuery:
-        sparql = f"SELECT ?f WHERE {{ {focus} OPTIONAL {{ ?f {step} ?v . {where} }} }} GROUP BY ?f HAVING ({condition})"
-        return ShapeQuery(sparql, text, message)
+    def counted(low: int | None, high: int | None, where: str = "") -> list[ShapeQuery]:
+        """The focus nodes with fewer than low, or more than high, values (where: a filter on them).
 
-    def valued(pattern: str) -> ShapeQuery:
-        return ShapeQuery(f"SELECT ?f ?v WHERE {{ {pattern} }}", text, message, valued=True)
+        The values are counted per node over the whole graph first, and only the nodes that break a
+        bound are joined with the focus nodes: 10 ms a constraint at 10x, against 40 ms the other way.
+        """
+        grouped = f"SELECT ?f WHERE {{ ?f {step} ?v . {where} }} GROUP BY ?f HAVING (COUNT(DISTINCT ?v)"
+        queries = []
+        if low:
+            queries.append(ShapeQuery(f"SELECT ?f WHERE {{ {focus} MINUS {{ {grouped} >= {low}) }} }}", text, message))
+        if high is not None:
+            queries.append(ShapeQuery(f"SELECT ?f WHERE {{ {{ {grouped} > {high}) }} {focus} }}", text, message))
+        return queries
 
-    queries = []
-    for key, test in ((SH.minCount, "<"), (SH.maxCount, ">")):
-        limit = count(shapes, prop, key)
-        if limit is not None:
-            queries.append(counted(f"COUNT(DISTINCT ?v) {test} {limit}"))
+    def valued(pattern: str, datatype: str | None = None) -> ShapeQuery:
+        """The values that break a test, joined with the focus nodes after the test (as in counted)."""
+        sparql = f"SELECT ?f ?v WHERE {{ {{ SELECT ?f ?v WHERE {{ {pattern} }} }} {focus} }}"
+        return ShapeQuery(sparql, text, message, valued=True, datatype=datatype)
+
+    queries = counted(count(shapes, prop, SH.minCount), count(shapes, prop, SH.maxCount))
     datatype = one(shapes, prop, SH.datatype)
     if datatype is not None:
         if not str(iri(datatype)).startswith(f"<{XSD}"):
             raise Unsupported(f"{prop}: sh:datatype {datatype}")
-        queries.append(valued(f"{values} FILTER(!isLiteral(?v) || DATATYPE(?v) != {iri(datatype)})"))
-        typed = f"SELECT ?f ?v WHERE {{ {values} FILTER(isLiteral(?v) && DATATYPE(?v) = {iri(datatype)}) }}"
-        queries.append(ShapeQuery(typed, text, message, valued=True, datatype=str(datatype)))
+        test = f"!isLiteral(?v) || DATATYPE(?v) != {iri(datatype)} || {ILL_TYPED}"
+        queries.append(valued(f"{values} FILTER({test})", str(datatype)))
     pattern = one(shapes, prop, SH.pattern)
     if pattern is not None:
         flags = one(shapes, prop, SH.flags)
@@ -216,14 +239,13 @@ def property_queries(shapes: Graph, prop, focus: str) -> list[ShapeQuery]:
     unique = one(shapes, prop, SH.uniqueLang)
     if unique is not None and unique.toPython() is True:
         grouped = "GROUP BY ?f (LCASE(LANG(?v)) AS ?l) HAVING (COUNT(DISTINCT ?v) > 1)"
-        queries.append(ShapeQuery(f'SELECT ?f WHERE {{ {values} FILTER(LANG(?v) != "") }} {grouped}', text, message))
+        twice = f'SELECT ?f WHERE {{ {values} FILTER(LANG(?v) != "") }} {grouped}'
+        queries.append(ShapeQuery(f"SELECT ?f WHERE {{ {{ {twice} }} {focus} }}", text, message))
     qualified = one(shapes, prop, SH.qualifiedValueShape)
     if qualified is not None:
         where = f"FILTER({language_test(shapes, qualified)})"
-        for key, test in ((SH.qualifiedMinCount, "<"), (SH.qualifiedMaxCount, ">")):
-            limit = count(shapes, prop, key)
-            if limit is not None:
-                queries.append(counted(f"COUNT(DISTINCT ?v) {test} {limit}", where))
+        low, high = count(shapes, prop, SH.qualifiedMinCount), count(shapes, prop, SH.qualifiedMaxCount)
+        queries += counted(low, high, where)
     return queries
 
 
@@ -263,16 +285,38 @@ def term(node) -> str:
     raise Unsupported(f"sh:in member {node}")
 
 
-def run_shape_queries(store: ox.Store, queries: list[ShapeQuery]) -> list[str]:
-    """The rows (sorted) of every constraint over the store's default graph."""
-    rows = []
-    for query in queries:
-        for solution in store.query(query.sparql):
-            value = solution["v"] if query.valued else None
-            if query.datatype is not None and well_formed(value.value, query.datatype):
-                continue
-            rows.append(describe(solution["f"], query.path, value, query.message))
+def run_shape_queries(store: ox.Store, compiled: Compiled) -> list[str]:
+    """The rows (sorted) of every constraint over the store's default graph (left as it was found)."""
+    for graph, targets in compiled.focus.items():
+        store.update(f"INSERT {{ GRAPH <{graph}> {{ <{graph}> <{HAS_FOCUS}> ?f }} }} WHERE {{ {targets} }}")
+    try:
+        rows, ill_typed = [], {}
+        for query in compiled.queries:
+            sparql = query.sparql
+            if query.datatype is not None:
+                if query.datatype not in ill_typed:
+                    ill_typed[query.datatype] = ill_typed_test(store, query.datatype)
+                sparql = sparql.replace(ILL_TYPED, ill_typed[query.datatype])
+            for solution in store.query(sparql):
+                value = solution["v"] if query.valued else None
+                rows.append(describe(solution["f"], query.path, value, query.message))
+    finally:
+        for graph in compiled.focus:
+            store.update(f"DROP SILENT GRAPH <{graph}>")
     return sorted(rows)
+
+
+def ill_typed_test(store: ox.Store, datatype: str) -> str:
+    """A SPARQL test for the literals of datatype that rdflib finds ill-typed (pyshacl's sh:datatype test).
+
+    Each distinct lexical form in the graph is asked once; the test names the bad ones, if any.
+    """
+    query = f"SELECT DISTINCT (STR(?v) AS ?s) WHERE {{ ?x ?p ?v FILTER(isLiteral(?v) && DATATYPE(?v) = <{datatype}>) }}"
+    bad = [row["s"].value for row in store.query(query) if not well_formed(row["s"].value, datatype)]
+    if not bad:
+        return "false"
+    listed = ", ".join(string(Literal(lexical)) for lexical in sorted(bad))
+    return f"(DATATYPE(?v) = <{datatype}> && STR(?v) IN ({listed}))"
 
 
 def describe(focus, path: str, value, message: str) -> str:
