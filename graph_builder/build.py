@@ -24,12 +24,12 @@ from .checks import run_checks
 from .derivation import Mismatch, derive
 from .derived import derived_triples
 from .freshness import Inputs, code_digest
-from .graphs import ntriples, union
+from .graphs import FAST_STORE, ntriples, union
 from .links import make_links
 from .mapping import map_sources
 from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
-from .reasoning import FAST_STORE, apply_rules, owl_closure
+from .reasoning import apply_rules, owl_closure
 from .sources import Sources, read_sources
 from .statistics import count_statistics
 from .table import DataError

@@ -6,6 +6,20 @@ from collections.abc import Iterable
 
 from rdflib import Graph
 
+from budapest_kg.namespaces import bind_prefixes
+
+# rdflib's store without named-graph bookkeeping. The build keeps each named graph in its own Graph,
+# so it needs none; rdflib's default store spent about 30 µs more on each triple added (at 10x today's
+# data: 280,000 triples added, 8 of the build's 40 s under the profiler).
+FAST_STORE = "SimpleMemory"
+
+
+def new_graph() -> Graph:
+    """An empty graph on FAST_STORE, with the project's prefixes bound."""
+    graph = Graph(store=FAST_STORE)
+    bind_prefixes(graph)
+    return graph
+
 
 def union(graphs: Iterable[Graph], store: str = "default") -> Graph:
     """A new graph holding every triple of graphs (the inputs are left as they are).
