@@ -95,8 +95,9 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
             report(f" derive: mismatch: {inputs.data_dir / mismatch.table}:{mismatch.line}: {mismatch.message}")
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
         inferred = owl_closure(ontology, union((mapped.data, derived), store=FAST_STORE))
+        stated = set(mapped.data)
         for triple in derived:
-            if triple not in mapped.data:
+            if triple not in stated:
                 inferred.add(triple)
     with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
         # Each graph is serialised once, here or as soon as it is final; rules, checks, statistics and

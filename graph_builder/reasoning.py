@@ -142,8 +142,9 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
 def keep_useful(triples, ontology: Graph, data: Graph) -> Graph:
     """The inferred triples about the graph's things that neither input states."""
     inferred = new_graph()
+    stated = set(data) | set(ontology)  # a set look-up is cheaper than rdflib's `in` (2 s of 9 at 10x, profiled)
     for s, p, o in triples:
-        if (s, p, o) in data or (s, p, o) in ontology or not is_useful(s, p, o):
+        if (s, p, o) in stated or not is_useful(s, p, o):
             continue
         inferred.add((s, p, o))
     return inferred
