@@ -44,7 +44,7 @@ from synthetic_data import generate  # noqa: E402
 
 from tests.shape_mutations import mutate, normalise  # noqa: E402
 
-STEPS = ("read", "map", "derive", "reason", "rules", "checks", "write")
+STEPS = ("read", "map", "derive", "reason", "rules", "checks", "stats", "write")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -62,7 +62,7 @@ def measure(scale: int, naive: bool) -> dict:
         folder = Path(tmp)
         inputs, counts = prepare(scale, folder)
         result = make_graphs(inputs)
-        seconds = dict(result.manifest["seconds"])
+        seconds = {"stats": 0.0} | dict(result.manifest["seconds"])  # stats: a step of its own since s4-build
         start = time.perf_counter()
         write_build(result, folder / "build")
         seconds["write"] = round(time.perf_counter() - start, 3)
