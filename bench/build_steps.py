@@ -6,7 +6,10 @@ Run from the project root:
 
 Each scale runs the real pipeline (make_graphs, then write_build) on CSVs from bench/synthetic_data.py
 and the project's own ontology/ and queries/. --naive-up-to also times owlrl as it comes over the
-whole graph (the closure before this optimisation) and checks that it infers the same triples.
+whole graph (the closure before this optimisation) and checks that it infers the same triples, and
+times pyshacl over the union (the shapes before they were compiled to SPARQL) and checks that it
+reports the same rows as the compiled shapes on a copy of the union broken on purpose
+(tests/shape_mutations.py).
 Not a test: numbers depend on the machine and its load.
 """
 
@@ -26,13 +29,22 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from budapest_kg.graph_builder.build import Inputs, make_graphs, read_inputs, write_build  # noqa: E402
-from budapest_kg.graph_builder.checks import query_violations, validate_shapes  # noqa: E402
+from budapest_kg.graph_builder.checks import (  # noqa: E402
+    load_store,
+    query_violations,
+    validate_shapes,
+    validate_with_pyshacl,
+)
 from budapest_kg.graph_builder.graphs import union  # noqa: E402
 from budapest_kg.graph_builder.mapping import map_sources  # noqa: E402
+from budapest_kg.graph_builder.ontology import load_turtle  # noqa: E402
 from budapest_kg.graph_builder.reasoning import owl_closure  # noqa: E402
+from budapest_kg.graph_builder.shape_queries import compile_shapes, run_shape_queries  # noqa: E402
 from synthetic_data import generate  # noqa: E402
 
-STEPS = ("read", "map", "reason", "rules", "checks", "write")
+from tests.shape_mutations import mutate, normalise  # noqa: E402
+
+STEPS = ("read", "map", "derive", "reason", "rules", "checks", "stats", "write")
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
 
@@ -50,19 +62,24 @@ def measure(scale: int, naive: bool) -> dict:
         folder = Path(tmp)
         inputs, counts = prepare(scale, folder)
         result = make_graphs(inputs)
-        seconds = dict(result.manifest["seconds"])
+        seconds = {"stats": 0.0} | dict(result.manifest["seconds"])  # stats: a step of its own since s4-build
         start = time.perf_counter()
         write_build(result, folder / "build")
         seconds["write"] = round(time.perf_counter() - start, 3)
-        everything = union(result.graphs.values())
+        graphs = list(result.graphs.values())
         start = time.perf_counter()
-        validate_shapes(inputs.ontology_dir / "shapes", everything)
+        store = load_store(graphs)
+        loading = time.perf_counter() - start
+        start = time.perf_counter()
+        validate_shapes(inputs.ontology_dir / "shapes", graphs, store)
         shapes = time.perf_counter() - start
         start = time.perf_counter()
-        query_violations(inputs.checks_dir, everything)
+        query_violations(inputs.checks_dir, store)
         queries = time.perf_counter() - start
         row = {"scale": scale, **counts, "quads": result.manifest["triples"], "seconds": seconds,
-               "shapes": round(shapes, 3), "queries": round(queries, 3)}  # fmt: skip
+               "load": round(loading, 3), "shapes": round(shapes, 3), "queries": round(queries, 3)}  # fmt: skip
+        if naive:
+            row |= compare_shapes(inputs.ontology_dir / "shapes", union(graphs))
         sources, ontology = read_inputs(inputs)
         data = map_sources(sources).data
         # CPU seconds of this process: on a shared machine wall time also counts other jobs.
@@ -78,20 +95,44 @@ def measure(scale: int, naive: bool) -> dict:
         return row
 
 
+def compare_shapes(shapes_dir: Path, everything) -> dict:
+    """pyshacl alone over the union, and whether it reports what the compiled shapes report on a broken copy."""
+    paths = sorted(shapes_dir.glob("*.ttl"))
+    start = time.perf_counter()
+    for path in paths:
+        validate_with_pyshacl(path, load_turtle([path]), everything)
+    pyshacl_seconds = time.perf_counter() - start
+    same, broken_rows = True, 0
+    for path in paths:
+        shapes = load_turtle([path])
+        broken = mutate(everything, shapes)
+        expected = normalise(validate_with_pyshacl(path, shapes, broken))
+        same = same and expected == normalise(run_shape_queries(load_store([broken]), compile_shapes(shapes)))
+        broken_rows += len(expected)
+    return {"pyshacl": round(pyshacl_seconds, 3), "same_shapes": same, "broken_rows": broken_rows}
+
+
 def table(rows: list[dict]) -> str:
     head = "| scale | states | treaties | acts | quads | triples inferred | " + " | ".join(STEPS)
-    head += " | total | checks: SHACL / SPARQL | reason, CPU s: as built / owlrl whole graph | same inferences |"
+    head += " | total | checks: load / SHACL / SPARQL / pyshacl alone | same SHACL rows (broken copy)"
+    head += " | reason, CPU s: as built / owlrl whole graph | same inferences |"
     lines = [head, "|" + " --- |" * (head.count("|") - 1)]
     for row in rows:
         steps = [f"{row['seconds'][step]:.2f}" for step in STEPS]
         total = sum(row["seconds"][step] for step in STEPS)
         naive = f"{row['naive_cpu']:.2f}" if "naive_cpu" in row else "not run"
         same = ("yes" if row["same"] else "NO") if "same" in row else "not run"
+        pyshacl = f"{row['pyshacl']:.2f}" if "pyshacl" in row else "not run"
+        if "same_shapes" in row:
+            same_shapes = f"{'yes' if row['same_shapes'] else 'NO'} ({row['broken_rows']} rows)"
+        else:
+            same_shapes = "not run"
         lines.append(
             f"| {row['scale']}x | {row['states.csv']} | {row['treaties.csv']} | {row['acts.csv']} | {row['quads']} "
             f"| {row['reasoned']} | "
             + " | ".join(steps)
-            + f" | {total:.2f} | {row['shapes']:.2f} / {row['queries']:.2f}"
+            + f" | {total:.2f} | {row['load']:.2f} / {row['shapes']:.2f} / {row['queries']:.2f} / {pyshacl}"
+            + f" | {same_shapes}"
             + f" | {row['focused_cpu']:.2f} / {naive} | {same} |"
         )
     return "\n".join(lines)

@@ -9,9 +9,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
 from budapest_kg.iris import act_iri, event_iri, participation_iri, period_iri, rule_iri
-from budapest_kg.namespaces import BKG, INFERRED_GRAPH, bind_prefixes
+from budapest_kg.namespaces import BKG, INFERRED_GRAPH
 
 from .derivation import ActDates, Derivation, ParticipationState, Period, TreatyEntry
+from .graphs import new_graph
 from .mapped import EFFECT, END, SIGNED, START, add_window, date_literal
 
 STATUS = {
@@ -37,8 +38,7 @@ CONSENT_KIND = {
 
 def derived_triples(derivation: Derivation) -> Graph:
     """Everything the rules of the treaties derive, as one graph."""
-    g = Graph()
-    bind_prefixes(g)
+    g = new_graph()
     g.add((INFERRED_GRAPH, BKG.statusDate, date_literal(derivation.status_date)))
     for dates in derivation.acts.values():
         map_act_dates(dates, g)

@@ -15,8 +15,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from budapest_kg.iris import region_iri, state_iri
-from budapest_kg.namespaces import ID, SCHEMA, bind_prefixes
+from budapest_kg.namespaces import ID, SCHEMA
 
+from .graphs import new_graph
 from .table import DataError, Problem, Table
 
 RELATIONS = {"skos:exactMatch": SKOS.exactMatch, "rdfs:seeAlso": RDFS.seeAlso}
@@ -84,8 +85,7 @@ def read_regions(path: Path, states: set[str], problems: list[Problem]) -> list[
 
 def map_links(links: list[Link], regions: list[Region]) -> Graph:
     """The links graph: external identifiers, and each State's UN M49 region and sub-region."""
-    graph = Graph()
-    bind_prefixes(graph)
+    graph = new_graph()
     for link in links:
         if not link.target:
             continue

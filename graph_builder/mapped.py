@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 
 from budapest_kg.iris import record_iri
-from budapest_kg.namespaces import BKG, bind_prefixes
+from budapest_kg.namespaces import BKG
 
+from .graphs import new_graph
 from .timing import Window
 
 STATUS = {"verified": BKG.Verified, "unverified": BKG.Unverified, "derived": BKG.Derived}
@@ -28,15 +30,13 @@ URL = re.compile(r"https?://[^\s;,()'\"<>{}|\\^`\[\]]+")
 class Mapped:
     """The triples of one build, by named graph."""
 
-    data: Graph = field(default_factory=Graph)
-    provenance: Graph = field(default_factory=Graph)
-
-    def __post_init__(self) -> None:
-        bind_prefixes(self.data)
-        bind_prefixes(self.provenance)
+    data: Graph = field(default_factory=new_graph)
+    provenance: Graph = field(default_factory=new_graph)
 
 
+@lru_cache(maxsize=65536)
 def date_literal(value: dt.date) -> Literal:
+    """The day as an xsd:date literal (cached: days repeat, and rdflib parses each literal it makes)."""
     return Literal(value.isoformat(), datatype=XSD.date)
 
 

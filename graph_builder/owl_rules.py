@@ -270,10 +270,12 @@ class Closure:
     def contradictions(self) -> list[str]:
         """cax-dw, cls-nothing2, prp-irp, prp-asyp: what the rules meet that makes the graph inconsistent."""
         found = []
-        for a, b in self.schema.disjoint:
-            for x, classes in self.types.items():
-                if a in classes and b in classes:
-                    found.append(f"{x} is both {a} and {b}, which are disjoint")
+        pairs = defaultdict(list)  # a -> the disjoint pairs (a, b): each thing's classes are looked up once
+        for a, b in self.schema.disjoint:  # (every pair against every thing took 1.5 s at 10x)
+            pairs[a].append((a, b))
+        for x, classes in self.types.items():
+            for c in classes & pairs.keys():
+                found += [f"{x} is both {a} and {b}, which are disjoint" for a, b in pairs[c] if b in classes]
         for p in self.schema.irreflexive:
             found += [f"{s} {p} itself, which is irreflexive" for (s, q), os in self.out.items() if q == p and s in os]
         for p in self.schema.asymmetric:

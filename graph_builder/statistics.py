@@ -16,11 +16,14 @@ from budapest_kg.namespaces import ONTOLOGY_GRAPH
 from budapest_kg.void_statistics import CLASS_SIZES, outgoing_links
 
 
-def count_statistics(graphs: dict[URIRef, Graph]) -> dict:
-    """{"classes": {class: entities}, "links": [[predicate, site, triples], …]} over the named graphs."""
+def count_statistics(graphs: dict[URIRef, Graph], texts: dict[URIRef, bytes] | None = None) -> dict:
+    """{"classes": {class: entities}, "links": [[predicate, site, triples], …]} over the named graphs.
+
+    texts, when given, are the graphs' N-Triples by name (graphs.ntriples), not serialised again.
+    """
     store = ox.Store()
     for name, graph in graphs.items():
-        quads = graph.serialize(format="nt", encoding="utf-8")
+        quads = texts[name] if texts is not None else graph.serialize(format="nt", encoding="utf-8")
         store.bulk_load(quads, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
     classes = {
         row["c"].value: int(row["n"].value)

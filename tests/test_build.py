@@ -64,7 +64,7 @@ def test_manifest_counts_graphs_and_records_input_hash(build_dir):
     for graph, count in manifest["graphs"].items():
         assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(graph)))) == count
     assert manifest["input_hash"] == Inputs().digest()
-    assert set(manifest["seconds"]) == {"read", "map", "derive", "reason", "rules", "checks"}
+    assert set(manifest["seconds"]) == {"read", "map", "derive", "reason", "rules", "checks", "stats"}
     assert manifest["status_date"] == Inputs().status_date.isoformat()
     assert manifest["mismatches"] == []  # the recorded dates agree with the treaties' rules
     assert not is_stale(build_dir)
