@@ -62,10 +62,12 @@ def replica(folder: Path, current: Path) -> servers.Server:
     port = servers.free_port()
     # Behind one proxy, as docs/deploy.md says: X-Forwarded-For names each client to admission. A request
     # may wait for the one query slot as long as it takes (a reloaded replica's cache is empty, the machine
-    # busy): this test is about the roll, not about shedding load (tests/test_serving.py is).
+    # busy): this test is about the roll, not about shedding load (tests/test_serving.py is). Likewise a
+    # query gets 60 s, not 5: on a busy machine a 20 ms query once passed 5 s and was stopped with 503, which
+    # says nothing of the roll (the time limit has tests of its own).
     command = ["env", "BKG_PROXY_HOPS=1", "BKG_QUEUE_WAIT=60",
                sys.executable, "-m", "budapest_kg", "serve", "--build-dir", str(current),
-               "--no-build", "--port", str(port), "--workers", "1"]  # fmt: skip
+               "--no-build", "--port", str(port), "--workers", "1", "--timeout", "60"]  # fmt: skip
     server = servers.Server(command, port, folder, folder / f"replica-{port}.log")
     server.query_path = "/sparql"
     return server
