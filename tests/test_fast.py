@@ -1,0 +1,125 @@
+"""/sparql answered in the event loop (endpoint/fast.py) is the Flask app's answer, byte for byte.
+
+The bridge runs here in an event loop of the test's own (the stand-ins of test_bridge.py), over the
+session's app with its query worker: each request is answered once by the loop and once by the app
+in a thread (the loop's path switched off), and status, headers and body must be the same.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from budapest_kg.endpoint.bridge import RSGIBridge
+
+from .test_bridge import Scope
+
+SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s LIMIT 40"
+CONSTRUCT = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } ORDER BY ?s LIMIT 30"
+
+
+class Protocol:
+    """Granian's protocol object: the request body in one chunk; records the answer."""
+
+    def __init__(self, body: bytes = b""):
+        self.body = body
+        self.answer: tuple[int, list, bytes] | None = None
+
+    def __aiter__(self):
+        return self.chunks()
+
+    async def chunks(self):
+        yield self.body
+
+    def response_bytes(self, status, headers, body):
+        self.answer = (status, sorted(headers), body)
+
+
+class CountingPool(ThreadPoolExecutor):
+    """The bridge's request threads, counting the requests handed to them."""
+
+    handed = 0
+
+    def submit(self, *args, **kwargs):
+        self.handed += 1
+        return super().submit(*args, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def bridge(apps):
+    made = RSGIBridge(apps.app("oxigraph"), threads=2, max_body_bytes=1_000_000)
+    made.pool = CountingPool(max_workers=2)
+    assert made.workers is not None  # the session's app has a query worker: the loop's path is on
+    return made
+
+
+def ask(bridge: RSGIBridge, in_loop: bool, method: str, query: dict, headers: dict, body: bytes = b""):
+    """(the answer, whether it took a request thread) of one request through the bridge."""
+    workers, before = bridge.workers, bridge.pool.handed
+    if not in_loop:
+        bridge.workers = None
+    headers = {**headers, "content-length": str(len(body))} if method == "POST" else headers
+    scope = Scope("/sparql", method=method, query_string=urllib.parse.urlencode(query), headers=headers)
+    protocol = Protocol(body)
+    try:
+        asyncio.run(bridge.__rsgi__(scope, protocol))
+    finally:
+        bridge.workers = workers
+    return protocol.answer, bridge.pool.handed > before
+
+
+def form(query: str) -> bytes:
+    return urllib.parse.urlencode({"query": query}).encode()
+
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+PLAIN = [  # answered in the loop
+    ("POST", {}, FORM, form("ASK {}")),
+    ("GET", {"query": SELECT}, {"accept-encoding": "gzip"}, b""),
+    ("GET", {"query": SELECT}, {"accept": "text/csv", "accept-encoding": "zstd, br"}, b""),
+    ("GET", {"query": SELECT, "format": "xml"}, {}, b""),
+    ("POST", {}, {"content-type": "application/sparql-query", "accept": "text/turtle"}, CONSTRUCT.encode()),
+    ("POST", {}, {**FORM, "accept": "application/ld+json", "accept-encoding": "br"}, form(CONSTRUCT)),
+]
+OTHERS = [  # answered by the app in a thread
+    ("GET", {"query": "SELECT * WHERE { ?s"}, {}, b""),  # malformed: the engine's fault, rendered by the app
+    ("GET", {"query": SELECT}, {"accept": "text/html"}, b""),  # the query page
+    ("GET", {"query": SELECT}, {"accept": "image/png"}, b""),  # 406
+    ("POST", {}, FORM, b"update=CLEAR+ALL"),
+    ("GET", {"query": "SELECT * WHERE " + "{" * 40 + "}" * 40}, {}, b""),  # too deep
+    ("GET", {"query": SELECT, "default-graph-uri": "http://example.org/none"}, {}, b""),
+]
+
+
+@pytest.mark.parametrize(("method", "query", "headers", "body"), PLAIN + OTHERS)
+def test_the_loop_answers_as_the_app_does(bridge, method, query, headers, body):
+    bridge.app.extensions["bkg_results"].clear()
+    in_loop, threaded = ask(bridge, True, method, query, headers, body)
+    cached, _ = ask(bridge, True, method, query, headers, body)  # the result cache's answer, when it kept one
+    in_thread, _ = ask(bridge, False, method, query, headers, body)
+    assert in_loop[0] < 500
+    assert in_loop == cached == in_thread
+    assert threaded == ((method, query, headers, body) in OTHERS)
+
+
+def test_a_client_holding_the_answer_gets_304_from_the_loop(bridge):
+    (_, headers, _), _ = ask(bridge, True, "GET", {"query": SELECT}, {})
+    etag = dict(headers)["ETag"]
+    again, threaded = ask(bridge, True, "GET", {"query": SELECT}, {"if-none-match": etag})
+    assert (again[0], again[2], threaded) == (304, b"", False)
+    assert again == ask(bridge, False, "GET", {"query": SELECT}, {"if-none-match": etag})[0]
+
+
+def test_a_fault_from_the_loop_is_rendered_by_the_app_without_asking_again(bridge, monkeypatch):
+    """The engine is asked once: the app in the thread raises the fault the loop got."""
+    bridge.app.extensions["bkg_results"].clear()
+    pool = bridge.workers
+    asked = []
+    original = pool.hand_over_now
+    monkeypatch.setattr(pool, "hand_over_now", lambda request: asked.append(request) or original(request))
+    monkeypatch.setattr(pool, "query", lambda *a, **k: pytest.fail("the thread asked the engine again"))
+    (status, _, body), threaded = ask(bridge, True, "GET", {"query": "SELECT * WHERE { ?s"}, {})
+    assert (status, threaded, len(asked)) == (400, True, 1)
+    assert body.startswith(b"400 Bad Request: malformed query:")
