@@ -69,7 +69,8 @@ class RSGIBridge:
         if declared == "0" or (declared is None and "transfer-encoding" not in scope.headers):
             return b""
         try:
-            return await asyncio.wait_for(self.collect(protocol), BODY_SECONDS)
+            async with asyncio.timeout(BODY_SECONDS):  # a timer, not a task of its own as wait_for makes
+                return await self.collect(protocol)
         except TimeoutError:
             return 408
         except BodyTooLarge:

@@ -57,6 +57,8 @@ class ResultCache:
         return value
 
     def put(self, key: Hashable, value: bytes | str) -> None:
+        if not self.budget:  # off: nothing to weigh
+            return
         cost = entry_cost(key, value)
         if cost > self.budget // 8:  # also when the cache is off (budget 0)
             return

@@ -38,8 +38,7 @@ def finish(response: Response, req: Request | None = None) -> Response:
     req = req or request
     if response.direct_passthrough or response.is_streamed:
         return response
-    for header in VARY:
-        response.vary.add(header)
+    response.vary.update(VARY)  # one rewrite of the header, not one per name
     if req.path in UNCACHED_PATHS or response.status_code != 200:
         response.headers.setdefault("Cache-Control", "no-store")
         compress(response, req)

@@ -17,7 +17,7 @@ from .answer import Answer
 from .base import build_base
 from .cache import ResultCache, normalize
 from .guard import check_nesting
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_format
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, Format, choose_for
 
 # Where a request handed over by the event loop carries the fault the engine raised for its query (fast.py).
 FAULT_KEY = "bkg.fault"
@@ -106,7 +106,7 @@ def keep_answer(key: tuple, answer: Answer, override: str | None, req: Request) 
     """The engine's answer in the format req asks for, kept in the result cache."""
     cache: ResultCache = current_app.extensions["bkg_results"]
     fmt = choose(answer.kind, override, req)
-    body = answer.serialize(fmt, build_base().prefixes())
+    body = answer.serialize(fmt, build_base().prefixes() if answer.kind == "graph" else None)
     cache.put(("kind", *key), answer.kind)
     cache.put((*key, fmt.name), body)
     return make_response(body, fmt)
@@ -114,8 +114,7 @@ def keep_answer(key: tuple, answer: Answer, override: str | None, req: Request) 
 
 def choose(kind: str, override: str | None, req: Request | None = None) -> Format:
     """The format for a kind of answer: override, then Accept; 406 naming the choices."""
-    formats = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
-    return choose_format(formats, (req or request).accept_mimetypes, override)
+    return choose_for(GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS, req or request, override)
 
 
 def respond(answer: Answer, override: str | None) -> Response:

@@ -9,7 +9,7 @@ from flask import Blueprint, Request, Response, current_app, request
 from . import descriptions
 from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
 from .faults import UPDATE_REFUSAL
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, wants_html
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, html_for
 from .query_page import render_query_page
 from .runner import answer_query
 
@@ -20,6 +20,7 @@ ENDPOINT_INTRO = (
     " (SPARQL 1.1 Protocol: GET or POST) and get SPARQL JSON, XML, CSV or TSV, or RDF for CONSTRUCT and DESCRIBE;"
     " its Service Description is at /sparql?format=turtle. People can write and run a query here."
 )
+ALL_FORMATS = (*RESULT_FORMATS, *GRAPH_FORMATS)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -56,7 +57,7 @@ def for_a_person(params: dict[str, list[str]], override: str | None, req: Reques
     """A browser (or ?format=html) gets the query page; a dataset named in the request keeps the protocol's way."""
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return False
-    return wants_html((*RESULT_FORMATS, *GRAPH_FORMATS), req.accept_mimetypes, override)
+    return html_for(ALL_FORMATS, req, override)
 
 
 def read_protocol_request(req: Request) -> dict[str, list[str]]:

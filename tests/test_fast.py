@@ -8,15 +8,24 @@ in a thread (the loop's path switched off), and status, headers and body must be
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import signal
+import threading
+import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from budapest_kg.endpoint import create_app
 from budapest_kg.endpoint.bridge import RSGIBridge
+from budapest_kg.endpoint.config import Config
 
 from .test_bridge import Scope
+from .test_hardening_workers import busy_worker
 
 SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s LIMIT 40"
+TRACE = re.compile(r"internal error, trace id [0-9a-f]{12}")
 CONSTRUCT = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } ORDER BY ?s LIMIT 30"
 
 
@@ -123,3 +132,65 @@ def test_a_fault_from_the_loop_is_rendered_by_the_app_without_asking_again(bridg
     (status, _, body), threaded = ask(bridge, True, "GET", {"query": "SELECT * WHERE { ?s"}, {})
     assert (status, threaded, len(asked)) == (400, True, 1)
     assert body.startswith(b"400 Bad Request: malformed query:")
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # as in test_hardening_workers
+MEMORY_BOMB = "SELECT ?a ?c ?e WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?e ?a LIMIT 1"
+
+
+@pytest.fixture(scope="module")
+def limited(build_dir):
+    """A bridge over an app of its own with a short time limit and a memory limit, cache off."""
+    config = Config.load(build_dir=build_dir, workers=2, timeout=2.0, max_query_memory=150_000_000, cache_bytes=0)
+    app = create_app(config)
+    made = RSGIBridge(app, threads=2, max_body_bytes=1_000_000)
+    made.pool = CountingPool(max_workers=2)
+    yield made
+    app.extensions["bkg_engine"].close()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [(RUNAWAY, b"longer than this endpoint's limit of 2 s"), (MEMORY_BOMB, b"more memory than this endpoint's limit")],
+)
+def test_the_loop_stops_a_query_past_its_limit_and_replaces_its_worker(limited, query, message):
+    pool = limited.workers
+    wait_for_workers(pool)
+    before = set(pool.pids())
+    (status, headers, body), threaded = ask(limited, True, "POST", {}, FORM, form(query))
+    assert status == 503
+    assert message in body
+    assert ("Retry-After", "1") in headers
+    assert threaded  # the fault was rendered by the app, which did not ask again
+    wait_for_workers(pool)
+    assert set(pool.pids()) != before  # the worker that ran it was killed and replaced
+    (status, _, body), threaded = ask(limited, True, "POST", {}, FORM, form("ASK {}"))
+    assert (status, body, threaded) == (200, b'{"head":{},"boolean":true}', False)
+
+
+def test_a_worker_killed_while_the_loop_waits_fails_that_query_only(limited):
+    """A worker that dies (a crash, a kill) while the loop awaits its answer: that query is a 500 with a
+    trace id, the worker is replaced and the next query is answered."""
+    pool = limited.workers
+    wait_for_workers(pool)
+    before = pool.pids()
+    answer = {}
+    slow = threading.Thread(target=lambda: answer.update(got=ask(limited, True, "POST", {}, FORM, form(RUNAWAY))))
+    slow.start()
+    busy = busy_worker(before)
+    os.kill(busy, signal.SIGKILL)
+    slow.join()
+    (status, _, body), _ = answer["got"]
+    assert status == 500
+    assert TRACE.search(body.decode())
+    assert b"Traceback" not in body
+    wait_for_workers(pool)
+    assert busy not in pool.pids()
+    (status, _, _), _ = ask(limited, True, "POST", {}, FORM, form("ASK {}"))
+    assert status == 200
+
+
+def wait_for_workers(pool) -> None:
+    deadline = time.monotonic() + 120
+    while len(pool.pids()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
