@@ -51,7 +51,7 @@ class RSGIBridge:
             status, headers, payload = self.call(environ)
         elif (
             self.workers is not None
-            and scope.path in fast.PATHS
+            and fast.answers(scope.path)
             and (done := await fast.answer(self.app, self.workers, environ))
         ):
             status, headers, payload = done

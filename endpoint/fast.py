@@ -1,14 +1,17 @@
-"""A /sparql query answered in the event loop, without a request thread: the common case made cheap.
+"""Queries answered in the event loop, without a request thread: the common case of /sparql and
+/queries/<name> made cheap.
 
-A protocol query asks for no thread while its query worker evaluates: the loop reads the request, takes a
+Such a query asks for no thread while its query worker evaluates: the loop reads the request, takes a
 query slot and an idle worker if both are free at once, hands the query over, waits for the worker's pipe
 to become readable (loop.add_reader) while it keeps the time and memory limits, and makes the answer.
-Measured on `ASK {}`, handing each request to a thread and back cost ~0.4 ms of CPU, Flask's dispatch
-~0.3 ms: on light queries most of the server's work.
+An answer the result cache holds is sent from the loop at once. Measured on `ASK {}`, handing each
+request to a thread and back cost ~0.4 ms of CPU, Flask's dispatch ~0.3 ms: on light queries most of
+the server's work; this path's Python costs about half of the thread path's (~0.45 against ~0.9 ms).
 
-Every rule is the Flask view's own: the same functions read the protocol's parameters (sparql.py), key,
-look up, make and keep the answer (runner.py), and label it (the view's after_request functions, in
-Flask's order). Whatever is not the plain case goes to the Flask app in a thread, as before: a page for a
+Every rule is the Flask view's own: the same functions read the protocol's parameters (sparql.py) or bind
+a named query (catalogue.py), key, look up, make and keep the answer (runner.py), and label it (the
+views' after_request functions, in Flask's order); tests/test_fast.py holds the two paths to the same
+bytes. Whatever is not the plain case goes to the Flask app in a thread, as before: a page for a
 browser, a dataset named in the request, any refusal or error (the view raises it again, the same way),
 no free slot or worker (admission queues or refuses it there). When the engine fails on the query, the
 request goes to the thread path carrying the fault (runner.FAULT_KEY), which renders it without asking
@@ -18,11 +21,12 @@ the engine again.
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import NamedTuple
 
 from flask import Flask, Request
 
-from . import conditional, headers, sparql
+from . import catalogue, conditional, headers, sparql
 from .admission import GatedEngine
 from .answer import Answer
 from .errors import HttpError
@@ -31,10 +35,16 @@ from .guard import check_nesting
 from .runner import FAULT_KEY, answer_key, from_cache, keep_answer
 from .worker import Worker, WorkerPool
 
-PATHS = ("/sparql",)
+NAMED = "/queries/"
+SIMPLE_NAME = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
 # Larger query texts go to the thread path: a pipe takes 64 KB before a write blocks the loop.
 MAX_QUERY_CHARS = 16_000
 NOT_PLAIN = ("update", "using-graph-uri", "using-named-graph-uri", "default-graph-uri", "named-graph-uri")
+
+
+def answers(path: str) -> bool:
+    """Whether a request for path may be answered in the loop (the protocol's queries, the named queries)."""
+    return path == "/sparql" or path.startswith(NAMED)
 
 
 def pool_of(app: Flask) -> WorkerPool | None:
@@ -48,7 +58,7 @@ def pool_of(app: Flask) -> WorkerPool | None:
 async def answer(app: Flask, pool: WorkerPool, environ: dict) -> tuple[int, list, bytes] | None:
     """The answer (status, headers, body), or None when the Flask app must answer (the environ may then
     carry the engine's fault); the environ's body has been read then."""
-    with app.app_context():
+    with app.app_context():  # the views' functions read the app's extensions
         plan = prepare(app, environ)
     if not isinstance(plan, Plan):
         return plan
@@ -90,30 +100,52 @@ def prepare(app: Flask, environ: dict) -> Plan | tuple[int, list, bytes] | None:
     """The plan for a plain query not in the cache; the finished answer when the cache holds it; None
     when the Flask app must answer."""
     req = app.request_class(environ)
-    if req.method not in ("GET", "POST"):
-        return None
     try:
-        params = sparql.read_protocol_request(req)
-        queries = params.get("query", [])
-        override = (params.get("format") or [None])[-1]
-        if len(queries) != 1 or len(queries[0]) > MAX_QUERY_CHARS or any(name in params for name in NOT_PLAIN):
+        found = read_query(app, req)
+        if found is None:
             return None
-        if sparql.for_a_person(params, override, req):
-            return None
-        key = answer_key(queries[0], None, None, req.base_url)
+        text, override = found
+        key = answer_key(text, None, None, req.base_url)
         cached = from_cache(key, override, req)
         if cached is not None:
             return finish(cached, req, environ)
         # run_query's check, here before a slot is taken; a query too deep is refused by the view.
-        check_nesting(queries[0], app.extensions["bkg_config"].max_nesting)
+        check_nesting(text, app.extensions["bkg_config"].max_nesting)
     except (HttpError, EngineFault):
         return None
-    return Plan(req, key, queries[0], override)
+    return Plan(req, key, text, override)
+
+
+def read_query(app: Flask, req: Request) -> tuple[str, str | None] | None:
+    """The query text and format override of a plain protocol query or named query; None for anything else.
+    The views' own functions read them, and raise what the views raise."""
+    if req.path == "/sparql":
+        if req.method not in ("GET", "POST"):
+            return None
+        params = sparql.read_protocol_request(req)
+        queries = params.get("query", [])
+        override = (params.get("format") or [None])[-1]
+        if len(queries) != 1 or any(name in params for name in NOT_PLAIN):
+            return None
+        if sparql.for_a_person(params, override, req):
+            return None
+        text = queries[0]
+    else:
+        name = req.path[len(NAMED) :]
+        # A named query's parameters are checked against the States in the graph, read by the first one
+        # in a thread (it asks the engine); an unusual name is left to the app's routing.
+        if req.method != "GET" or not SIMPLE_NAME.fullmatch(name) or "bkg_state_codes" not in app.extensions:
+            return None
+        _, text, _, override, html = catalogue.bind_request(name, req)
+        if html:
+            return None
+    return (text, override) if len(text) <= MAX_QUERY_CHARS else None
 
 
 def finish(response, req, environ: dict) -> tuple[int, list, bytes]:
     """The answer labelled as the Flask app labels it (its after_request functions, in its order), as bytes."""
-    response = sparql.announce(response, req)
+    if req.path == "/sparql":  # the protocol blueprint's own labels (CORS, limits) come first
+        response = sparql.announce(response, req)
     response = conditional.finish(response, req)
     response = headers.add_security_headers(response)
     body, _, header_list = response.get_wsgi_response(environ)

@@ -64,13 +64,13 @@ def bridge(apps):
     return made
 
 
-def ask(bridge: RSGIBridge, in_loop: bool, method: str, query: dict, headers: dict, body: bytes = b""):
+def ask(bridge: RSGIBridge, in_loop: bool, method: str, query: dict, headers: dict, body: bytes = b"", path="/sparql"):
     """(the answer, whether it took a request thread) of one request through the bridge."""
     workers, before = bridge.workers, bridge.pool.handed
     if not in_loop:
         bridge.workers = None
     headers = {**headers, "content-length": str(len(body))} if method == "POST" else headers
-    scope = Scope("/sparql", method=method, query_string=urllib.parse.urlencode(query), headers=headers)
+    scope = Scope(path, method=method, query_string=urllib.parse.urlencode(query), headers=headers)
     protocol = Protocol(body)
     try:
         asyncio.run(bridge.__rsgi__(scope, protocol))
@@ -111,6 +111,31 @@ def test_the_loop_answers_as_the_app_does(bridge, method, query, headers, body):
     assert in_loop[0] < 500
     assert in_loop == cached == in_thread
     assert threaded == ((method, query, headers, body) in OTHERS)
+
+
+NAMED_PLAIN = [  # answered in the loop once the States are known (the first named query reads them)
+    ("/queries/state-profile", {"state": "FRA"}, {"accept-encoding": "gzip"}),
+    ("/queries/contracting-states", {"format": "csv"}, {}),
+    ("/queries/offences", {}, {"accept": "application/sparql-results+xml"}),
+]
+NAMED_OTHERS = [
+    ("/queries/state-profile", {"state": "XXX"}, {}),  # 400 naming the parameter
+    ("/queries/no-such-query", {}, {}),  # 404
+    ("/queries/offences", {}, {"accept": "text/html"}),  # the page
+    ("/queries/offences/", {}, {}),  # an unusual name: the app's routing
+]
+
+
+@pytest.mark.parametrize(("path", "query", "headers"), NAMED_PLAIN + NAMED_OTHERS)
+def test_named_queries_in_the_loop_are_answered_as_the_app_does(bridge, path, query, headers):
+    ask(bridge, False, "GET", {}, {}, path="/queries/offences")  # the States read, in a thread
+    bridge.app.extensions["bkg_results"].clear()
+    in_loop, threaded = ask(bridge, True, "GET", query, headers, path=path)
+    cached, _ = ask(bridge, True, "GET", query, headers, path=path)
+    in_thread, _ = ask(bridge, False, "GET", query, headers, path=path)
+    assert in_loop[0] < 500
+    assert in_loop == cached == in_thread
+    assert threaded == ((path, query, headers) in NAMED_OTHERS)
 
 
 def test_a_client_holding_the_answer_gets_304_from_the_loop(bridge):
