@@ -21,7 +21,9 @@ the engine again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
+import threading
 from typing import NamedTuple
 
 from flask import Flask, Request
@@ -173,8 +175,15 @@ async def ask(pool: WorkerPool, worker: Worker, deadline: float | None, limit: f
                 return pool.receive(worker)
             pool.check_memory(worker, ceiling)
     except asyncio.CancelledError:
-        pool.retire(worker)  # nobody will read its reply
+        # Nobody will read the answer: a thread waits for it under the same limits, so that the worker
+        # goes back to the pool as it would have (killing it would let a client that hangs up cost a worker).
+        threading.Thread(target=drain, args=(pool, worker, deadline, limit), name="bkg-drain", daemon=True).start()
         raise
+
+
+def drain(pool: WorkerPool, worker: Worker, deadline: float | None, limit: float | None) -> None:
+    with contextlib.suppress(EngineFault):
+        pool.await_reply(worker, deadline, limit)
 
 
 def settle(future: asyncio.Future, value: bool) -> None:

@@ -38,13 +38,10 @@ MEMORY_POLL_SECONDS = 0.05
 # (1.07 measured at 1x: 4.2 MB for 3.9 MB); a query running meanwhile may grow its worker by this too.
 COPY_FACTOR = 2
 REPLACE_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)
-# A worker that died while idle is replaced this much later if no query found it first: the server may be stopping.
-STOPPING_SECONDS = 5.0
-# The forkserver for replacement workers starts this long after the pool (see WorkerPool.__init__).
-FORKSERVER_DELAY_SECONDS = 3.0
-# The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
-# this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
-# table of terms in use that every page reads, and a page must not fail for that.
+STOPPING_SECONDS = 5.0  # a worker dead while idle is replaced this much later (the server may be stopping)
+FORKSERVER_DELAY_SECONDS = 3.0  # the forkserver for replacements starts this long after the pool (__init__)
+# The site's own lookups (capped=False: fixed queries whose cost the data bounds) get this long instead of
+# the client's limit: on a busy machine rdflib took over 1.5 s for the terms in use every page reads.
 LOOKUP_SECONDS = 60.0
 
 
@@ -136,6 +133,10 @@ class WorkerPool:
     ) -> Answer:
         deadline, limit = self.deadline(capped)
         worker = self._hand_over((sparql, default_graphs, named_graphs, base_iri, capped), deadline, limit)
+        return self.await_reply(worker, deadline, limit)
+
+    def await_reply(self, worker: Worker, deadline: float | None, limit: float | None) -> Answer:
+        """The worker's answer, waited for in this thread under the time and memory limits."""
         ceiling = self.ceiling(worker)
         while not worker.conn.poll(self.next_wait(worker, deadline, limit, ceiling)):
             self.check_memory(worker, ceiling)

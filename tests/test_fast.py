@@ -8,6 +8,7 @@ in a thread (the loop's path switched off), and status, headers and body must be
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
 import signal
@@ -219,3 +220,28 @@ def wait_for_workers(pool) -> None:
     deadline = time.monotonic() + 120
     while len(pool.pids()) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
+
+
+def test_a_request_given_up_while_its_worker_evaluates_leaves_the_worker_in_the_pool(bridge):
+    """A cancelled request (its client gone) does not cost a worker: its answer is read and dropped."""
+    pool = bridge.workers
+    before = pool.pids()
+    bridge.app.extensions["bkg_results"].clear()
+    body = form("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    scope = Scope("/sparql", method="POST", headers={**FORM, "content-length": str(len(body))})
+
+    async def scenario() -> bool:
+        task = asyncio.ensure_future(bridge.__rsgi__(scope, Protocol(body)))
+        await asyncio.sleep(0)  # the query handed over, the loop now waits for the worker
+        running = bridge.app.extensions["bkg_admission"].counts()["running"]
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        return running == 1
+
+    assert asyncio.run(scenario())
+    for thread in [t for t in threading.enumerate() if t.name == "bkg-drain"]:
+        thread.join(timeout=120)
+    assert pool.pids() == before
+    (status, _, _), threaded = ask(bridge, True, "POST", {}, FORM, form("ASK {}"))
+    assert (status, threaded) == (200, False)
