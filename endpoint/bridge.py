@@ -52,7 +52,7 @@ class RSGIBridge:
         elif (
             self.workers is not None
             and fast.answers(scope.path)
-            and (done := await fast.answer(self.app, self.workers, environ))
+            and (done := await fast.answer(self.app, self.workers, self.pool, environ))
         ):
             status, headers, payload = done
         else:

@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import re
 import threading
+from concurrent.futures import Executor
 from typing import NamedTuple
 
 from flask import Flask, Request
@@ -34,13 +35,16 @@ from .answer import Answer
 from .errors import HttpError
 from .faults import EngineFault
 from .guard import check_nesting
-from .runner import FAULT_KEY, answer_key, from_cache, keep_answer
+from .runner import FAULT_KEY, answer_key, choose, from_cache, keep_answer
 from .worker import Worker, WorkerPool
 
 NAMED = "/queries/"
 SIMPLE_NAME = re.compile(r"[A-Za-z0-9_-]+(?:/[A-Za-z0-9_-]+)*")
 # Larger query texts go to the thread path: a pipe takes 64 KB before a write blocks the loop.
 MAX_QUERY_CHARS = 16_000
+# An answer up to this size is converted, hashed and compressed in the loop (well under a millisecond); a
+# larger one in a thread: 1 MB of SPARQL JSON took ~8 ms with gzip, ~16 ms with brotli (the limit is 20 MB).
+IN_LOOP_BYTES = 64_000
 NOT_PLAIN = ("update", "using-graph-uri", "using-named-graph-uri", "default-graph-uri", "named-graph-uri")
 
 
@@ -57,7 +61,7 @@ def pool_of(app: Flask) -> WorkerPool | None:
     return engine.engine if isinstance(engine.engine, WorkerPool) else None
 
 
-async def answer(app: Flask, pool: WorkerPool, environ: dict) -> tuple[int, list, bytes] | None:
+async def answer(app: Flask, pool: WorkerPool, threads: Executor, environ: dict) -> tuple[int, list, bytes] | None:
     """The answer (status, headers, body), or None when the Flask app must answer (the environ may then
     carry the engine's fault); the environ's body has been read then."""
     with app.app_context():  # the views' functions read the app's extensions
@@ -79,14 +83,31 @@ async def answer(app: Flask, pool: WorkerPool, environ: dict) -> tuple[int, list
         except EngineFault as fault:
             environ[FAULT_KEY] = fault
             return None
-        with app.app_context():
-            try:
-                response = keep_answer(key, result, override, req)
-            except HttpError:
-                return None  # a format the answer cannot have (406): said by the view
-            return finish(response, req, environ)
+        if len(result.payload) <= IN_LOOP_BYTES and light(result, override, req):
+            return complete(app, plan, result, environ)
+        # Converting or compressing a large answer would stall every connection of this process meanwhile.
+        return await asyncio.get_running_loop().run_in_executor(threads, complete, app, plan, result, environ)
     finally:
         admission.leave(client)
+
+
+def light(result: Answer, override: str | None, req: Request) -> bool:
+    """Whether making the answer's format is light work: anything but JSON-LD (rdflib compacts it, in
+    milliseconds to seconds); pyoxigraph converts the others."""
+    try:
+        return choose(result.kind, override, req).name != "jsonld"
+    except HttpError:
+        return True  # 406: nothing to convert
+
+
+def complete(app: Flask, plan: Plan, result: Answer, environ: dict) -> tuple[int, list, bytes] | None:
+    """The engine's answer made, kept and labelled as the view does; None when the view must say why not."""
+    with app.app_context():
+        try:
+            response = keep_answer(plan.key, result, plan.override, plan.req)
+        except HttpError:
+            return None  # a format the answer cannot have (406): said by the view
+        return finish(response, plan.req, environ)
 
 
 class Plan(NamedTuple):
@@ -109,8 +130,8 @@ def prepare(app: Flask, environ: dict) -> Plan | tuple[int, list, bytes] | None:
         text, override = found
         key = answer_key(text, None, None, req.base_url)
         cached = from_cache(key, override, req)
-        if cached is not None:
-            return finish(cached, req, environ)
+        if cached is not None:  # a large one is compressed in a thread, by the view
+            return finish(cached, req, environ) if len(cached.get_data()) <= IN_LOOP_BYTES else None
         # run_query's check, here before a slot is taken; a query too deep is refused by the view.
         check_nesting(text, app.extensions["bkg_config"].max_nesting)
     except (HttpError, EngineFault):

@@ -28,6 +28,7 @@ from .test_hardening_workers import busy_worker
 SELECT = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?label } ORDER BY ?s LIMIT 40"
 TRACE = re.compile(r"internal error, trace id [0-9a-f]{12}")
 CONSTRUCT = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c } ORDER BY ?s LIMIT 30"
+LARGE = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 3000"  # over fast.IN_LOOP_BYTES
 
 
 class Protocol:
@@ -91,7 +92,10 @@ PLAIN = [  # answered in the loop
     ("GET", {"query": SELECT}, {"accept": "text/csv", "accept-encoding": "zstd, br"}, b""),
     ("GET", {"query": SELECT, "format": "xml"}, {}, b""),
     ("POST", {}, {"content-type": "application/sparql-query", "accept": "text/turtle"}, CONSTRUCT.encode()),
+]
+FINISHED_IN_A_THREAD = [  # asked in the loop, the answer made in a thread: JSON-LD (rdflib), a large answer
     ("POST", {}, {**FORM, "accept": "application/ld+json", "accept-encoding": "br"}, form(CONSTRUCT)),
+    ("GET", {"query": LARGE}, {"accept-encoding": "gzip"}, b""),
 ]
 OTHERS = [  # answered by the app in a thread
     ("GET", {"query": "SELECT * WHERE { ?s"}, {}, b""),  # malformed: the engine's fault, rendered by the app
@@ -103,15 +107,21 @@ OTHERS = [  # answered by the app in a thread
 ]
 
 
-@pytest.mark.parametrize(("method", "query", "headers", "body"), PLAIN + OTHERS)
-def test_the_loop_answers_as_the_app_does(bridge, method, query, headers, body):
+@pytest.mark.parametrize(("method", "query", "headers", "body"), PLAIN + FINISHED_IN_A_THREAD + OTHERS)
+def test_the_loop_answers_as_the_app_does(bridge, method, query, headers, body, monkeypatch):
     bridge.app.extensions["bkg_results"].clear()
+    asked_in_loop = []
+    original = bridge.workers.hand_over_now
+    monkeypatch.setattr(bridge.workers, "hand_over_now", lambda request: asked_in_loop.append(1) or original(request))
     in_loop, threaded = ask(bridge, True, method, query, headers, body)
     cached, _ = ask(bridge, True, method, query, headers, body)  # the result cache's answer, when it kept one
     in_thread, _ = ask(bridge, False, method, query, headers, body)
     assert in_loop[0] < 500
     assert in_loop == cached == in_thread
-    assert threaded == ((method, query, headers, body) in OTHERS)
+    case = (method, query, headers, body)
+    assert threaded == (case not in PLAIN)
+    asked = [*PLAIN, *FINISHED_IN_A_THREAD, OTHERS[0], OTHERS[2]]  # the malformed one and the 406 too
+    assert bool(asked_in_loop) == (case in asked)
 
 
 NAMED_PLAIN = [  # answered in the loop once the States are known (the first named query reads them)
