@@ -136,7 +136,20 @@ def prepare(app: Flask, environ: dict) -> Plan | tuple[int, list, bytes] | None:
         check_nesting(text, app.extensions["bkg_config"].max_nesting)
     except (HttpError, EngineFault):
         return None
+    if not acceptable(override, req):
+        return None  # 406 whatever the answer: the view runs the query and says so, as it always did
     return Plan(req, key, text, override)
+
+
+def acceptable(override: str | None, req: Request) -> bool:
+    """Whether some kind of answer has a format the request accepts."""
+    for kind in ("bindings", "graph"):
+        try:
+            choose(kind, override, req)
+        except HttpError:
+            continue
+        return True
+    return False
 
 
 def read_query(app: Flask, req: Request) -> tuple[str, str | None] | None:
