@@ -4,8 +4,8 @@ Clients (and the site) send the same query texts again and again, and the scans 
 server makes before any engine sees it cost more than the query itself on light queries: measured on
 the 3.6 KB `parties` query, normalizing it for the result cache took ~0.10 ms, its nesting depth
 ~0.05 ms and the FROM/SERVICE scan ~0.08 ms. Only texts up to MAX_CHARS are remembered, ENTRIES per
-function (each entry weighs at most about twice MAX_CHARS bytes: ~2 MB per function at most), the
-least recently used going first.
+function, the least recently used going first: an entry holds the text and at most a text as long
+(normalize's), so a function's memo stays under ~2 MB of ASCII text (8 MB at worst, 4 bytes a character).
 """
 
 from __future__ import annotations
