@@ -59,6 +59,16 @@ class Admission:
                 raise EngineBusy(f"no query slot became free within {self.wait:g} s; try again")
             self._running += 1
 
+    def try_enter(self, client: str) -> bool:
+        """Take a slot for the client only if one is free now, nobody waits and the client is within its
+        share; False otherwise (the caller then goes through enter(), which waits or refuses)."""
+        with self._changed:
+            if self._running >= self.slots or self._waiting or self._held[client] >= self.per_client:
+                return False
+            self._held[client] += 1
+            self._running += 1
+            return True
+
     def leave(self, client: str) -> None:
         with self._changed:
             self._running -= 1

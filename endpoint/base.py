@@ -7,6 +7,7 @@ terms are those of budapest_kg.namespaces, rebased: the same names, the build's 
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from flask import current_app
@@ -49,10 +50,16 @@ class BuildBase:
 
     def prefixes(self) -> dict[str, str]:
         """budapest_kg.namespaces.PREFIXES with the project's own namespaces under this base."""
-        return {
-            prefix: str(self.rebase(namespace) if str(namespace).startswith(BASE) else namespace)
-            for prefix, namespace in PREFIXES.items()
-        }
+        return dict(rebased_prefixes(self.base))
+
+
+@functools.cache  # one entry per build served by this process
+def rebased_prefixes(base: str) -> tuple[tuple[str, str], ...]:
+    rebased = BuildBase(base)
+    return tuple(
+        (prefix, str(rebased.rebase(namespace) if str(namespace).startswith(BASE) else namespace))
+        for prefix, namespace in PREFIXES.items()
+    )
 
 
 def build_base() -> BuildBase:

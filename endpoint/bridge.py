@@ -22,6 +22,8 @@ from http import HTTPStatus
 
 from flask import Flask
 
+from . import fast
+
 BODY_SECONDS = 30  # a client gets this long to send its request body
 IN_LOOP_PATHS = ("/health",)  # answered without the engine or any I/O, in the event loop
 
@@ -35,6 +37,7 @@ class RSGIBridge:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bkg-request")
+        self.workers = fast.pool_of(app)  # None: every request goes to the app in a thread
 
     async def __rsgi__(self, scope, protocol) -> None:
         if scope.proto != "http":  # websockets are switched off in the server
@@ -46,7 +49,15 @@ class RSGIBridge:
         environ = make_environ(scope, body)
         if scope.path in IN_LOOP_PATHS:
             status, headers, payload = self.call(environ)
+        elif (
+            self.workers is not None
+            and fast.answers(scope.path)
+            and (done := await fast.answer(self.app, self.workers, self.pool, environ))
+        ):
+            status, headers, payload = done
         else:
+            if environ.pop("werkzeug.request", None) is not None:  # the loop read the body: the app reads it again
+                environ["wsgi.input"].seek(0)
             status, headers, payload = await asyncio.get_running_loop().run_in_executor(self.pool, self.call, environ)
         protocol.response_bytes(status, headers, payload)
 
@@ -58,7 +69,8 @@ class RSGIBridge:
         if declared == "0" or (declared is None and "transfer-encoding" not in scope.headers):
             return b""
         try:
-            return await asyncio.wait_for(self.collect(protocol), BODY_SECONDS)
+            async with asyncio.timeout(BODY_SECONDS):  # a timer, not a task of its own as wait_for makes
+                return await self.collect(protocol)
         except TimeoutError:
             return 408
         except BodyTooLarge:

@@ -20,6 +20,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from .guard import INERT
+from .memo import per_text
 
 # The OrderedDict's own bookkeeping per entry, beyond the key and value objects (sys.getsizeof counts
 # their headers): 66 bytes measured with tracemalloc over 20,000 entries; rounded up.
@@ -57,6 +58,8 @@ class ResultCache:
         return value
 
     def put(self, key: Hashable, value: bytes | str) -> None:
+        if not self.budget:  # off: nothing to weigh
+            return
         cost = entry_cost(key, value)
         if cost > self.budget // 8:  # also when the cache is off (budget 0)
             return
@@ -99,6 +102,7 @@ def weigh(key: Hashable) -> int:
 _SPACE = re.compile(r"\s+")
 
 
+@per_text
 def normalize(sparql: str) -> str:
     """The query with runs of whitespace outside IRIs and strings made one space and comments dropped.
 

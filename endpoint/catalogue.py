@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, render_template, request, url_for
+from flask import Blueprint, Request, Response, render_template, request, url_for
 
-from budapest_kg.catalogue import ParameterError, UnknownQuery, find_query
+from budapest_kg.catalogue import NamedQuery, ParameterError, UnknownQuery, find_query
 
 from .errors import bad_request, not_acceptable, not_found
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, wants_html
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, html_for
 from .query_page import PAGE_PARAMETERS, render_query_page
 from .runner import answer_query, bind_named, catalogue
 
@@ -48,19 +48,31 @@ def list_queries() -> Response:
 @bp.get("/queries/<path:name>")
 def run_named_query(name: str) -> Response:
     """The named query's answer: a page for a browser, the format asked for (Accept or ?format=) otherwise."""
+    query, text, values, override, html = bind_request(name, request)
+    if html:
+        page, status, headers = render_query_page(text, chosen=query, values=values)
+        response = Response(page, status=status, headers=headers, mimetype="text/html")
+        response.vary.add("Accept")
+        return response
+    return answer_query(text, override)
+
+
+def bind_request(name: str, req: Request) -> tuple[NamedQuery, str, dict[str, str], str | None, bool]:
+    """The named query, its text bound to the request's parameters, those values, the format override and
+    whether a page is wanted; 404 for an unknown name, 400 naming a bad parameter."""
     try:
         query = find_query(catalogue(), name)
     except UnknownQuery as exc:
         raise not_found(str(exc)) from exc
-    override = request.args.get("format")
-    html = wants_html(RESULT_FORMATS + GRAPH_FORMATS, request.accept_mimetypes, override)
+    override = req.args.get("format")
+    html = html_for(RESULT_FORMATS + GRAPH_FORMATS, req, override)
     # The page's own paging (?page=, ?size=) is not a parameter of the query.
     reserved = (*RESERVED, *PAGE_PARAMETERS) if html else RESERVED
     values = {}
-    for key in request.args:
+    for key in req.args:
         if key in reserved:
             continue
-        given = request.args.getlist(key)
+        given = req.args.getlist(key)
         if len(given) > 1:
             raise bad_request(f"parameter {key!r} is given {len(given)} times; give it once")
         values[key] = given[0]
@@ -68,9 +80,4 @@ def run_named_query(name: str) -> Response:
         text = bind_named(query, values)
     except ParameterError as exc:
         raise bad_request(str(exc)) from exc
-    if html:
-        page, status, headers = render_query_page(text, chosen=query, values=values)
-        response = Response(page, status=status, headers=headers, mimetype="text/html")
-        response.vary.add("Accept")
-        return response
-    return answer_query(text, override)
+    return query, text, values, override, html

@@ -33,25 +33,25 @@ def init_app(app: Flask) -> None:
     app.after_request(finish)
 
 
-def finish(response: Response) -> Response:
+def finish(response: Response, req: Request | None = None) -> Response:
     """Compress, then label the answer for caches; 304 when the client already holds these bytes."""
+    req = req or request
     if response.direct_passthrough or response.is_streamed:
         return response
-    for header in VARY:
-        response.vary.add(header)
-    if request.path in UNCACHED_PATHS or response.status_code != 200:
+    response.vary.update(VARY)  # one rewrite of the header, not one per name
+    if req.path in UNCACHED_PATHS or response.status_code != 200:
         response.headers.setdefault("Cache-Control", "no-store")
-        compress(response, request)
+        compress(response, req)
         return response
     body = response.get_data()
     digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-    encoding = compress(response, request, body, digest)
-    if request.method not in ("GET", "HEAD"):
+    encoding = compress(response, req, body, digest)
+    if req.method not in ("GET", "HEAD"):
         return response
     response.set_etag(f"{digest}-{encoding}" if encoding else digest)
     max_age = current_app.extensions["bkg_config"].max_age
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    if request.if_none_match.contains_weak(response.get_etag()[0]):
+    if req.if_none_match.contains_weak(response.get_etag()[0]):
         response.status_code = 304
         response.set_data(b"")
         response.headers.pop("Content-Encoding", None)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rdflib.term import Variable
 
 from .faults import UPDATE_REFUSAL, QueryError, QueryTooDeep, ServiceRefused, UnknownGraph, UpdateRefused
+from .memo import per_text
 
 # rdflib's SPARQL parser is imported by the first text that needs it, not at start: building its grammar
 # (pyparsing) took ~0.1 s of CPU, a sixth of the server's start, and most queries never need it.
@@ -80,6 +81,7 @@ _NOT_BRACKETS = re.compile(r"[^(){}\[\]]+")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
+@per_text
 def nesting_depth(sparql: str) -> int:
     """How deep brackets ( { [ nest, outside strings and comments.
 
@@ -125,6 +127,7 @@ def check_nesting(sparql: str, limit: int) -> None:
         )
 
 
+@per_text
 def mentions_dataset_or_service(sparql: str) -> bool:
     """False only when the text surely has no FROM and no SERVICE keyword; then rdflib's slow parse is skipped.
 

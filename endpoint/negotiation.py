@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
+from werkzeug.wrappers import Request
 
 from .errors import not_acceptable
 
@@ -74,3 +77,34 @@ def wants_html(formats: tuple[Format, ...], accept: MIMEAccept, override: str | 
         return False
     offered = [fmt.media_type for fmt in formats] + [a for fmt in formats for a in fmt.aliases if "/" in a]
     return accept.best_match([*HTML_TYPES, *offered]) in HTML_TYPES
+
+
+# Clients send a handful of distinct Accept headers, and every query asks the same question of them:
+# the answers are kept per header text (short ones only, so the memo stays small whatever clients send).
+MEMO_CHARS = 256
+
+
+def choose_for(formats: tuple[Format, ...], req: Request, override: str | None = None) -> Format:
+    """choose_format for a request's Accept header, remembered per header text."""
+    header = req.headers.get("Accept")
+    if len(header or "") + len(override or "") > MEMO_CHARS:
+        return choose_format(formats, req.accept_mimetypes, override)
+    return _choose_remembered(formats, header, override)
+
+
+def html_for(formats: tuple[Format, ...], req: Request, override: str | None = None) -> bool:
+    """wants_html for a request's Accept header, remembered per header text."""
+    header = req.headers.get("Accept")
+    if len(header or "") + len(override or "") > MEMO_CHARS:
+        return wants_html(formats, req.accept_mimetypes, override)
+    return _html_remembered(formats, header, override)
+
+
+@functools.lru_cache(maxsize=512)
+def _choose_remembered(formats: tuple[Format, ...], header: str | None, override: str | None) -> Format:
+    return choose_format(formats, parse_accept_header(header, MIMEAccept), override)  # a 406 is raised, not kept
+
+
+@functools.lru_cache(maxsize=512)
+def _html_remembered(formats: tuple[Format, ...], header: str | None, override: str | None) -> bool:
+    return wants_html(formats, parse_accept_header(header, MIMEAccept), override)

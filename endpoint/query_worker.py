@@ -6,18 +6,25 @@ import contextlib
 import gc
 import logging
 import os
+import pickle
 import signal
 import socket
+import struct
 import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import get_args
 
+from .answer import Answer, Kind
 from .faults import EngineFailure, EngineFault
 from .linux import die_with_parent
 from .local import open_local
 from .memory import resident_bytes
 
 log = logging.getLogger(__name__)
+KINDS = get_args(Kind)  # a reply's status byte: the kind of answer, or FAILED
+FAILED = 255
+_HEADER = struct.Struct("!Bq")
 # Queries run in a thread with this much stack (address space, touched only as used): pyoxigraph
 # recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
 # (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
@@ -78,11 +85,28 @@ def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_r
             try:
                 answer = local.query(*request)
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
-                conn.send(("error", portable(exc), settled[0]))
+                conn.send_bytes(make_reply(FAILED, pickle.dumps(portable(exc)), settled[0]))
                 continue
-            conn.send(("ok", (answer.kind, answer.payload), settled[0]))
+            conn.send_bytes(make_reply(KINDS.index(answer.kind), answer.payload, settled[0]))
     except (EOFError, OSError):  # the server closed the pipe (it is stopping), maybe while an answer was sent
         return
+
+
+def make_reply(status: int, payload: bytes, settled: int | None) -> bytes:
+    """A reply as bytes: its status (an index into KINDS, or FAILED), the settled size (-1: None), the payload.
+
+    An answer's bytes are sent as they are, not pickled: the serving process reads them in its event loop."""
+    return _HEADER.pack(status, -1 if settled is None else settled) + payload
+
+
+def read_reply(reply: bytes) -> tuple[str, Answer | Exception, int | None]:
+    """("ok", the Answer) or ("error", the fault), and the worker's settled size, from a reply's bytes."""
+    status, settled = _HEADER.unpack_from(reply)
+    payload = reply[_HEADER.size :]
+    settled_size = None if settled < 0 else settled
+    if status == FAILED:
+        return "error", pickle.loads(payload), settled_size
+    return "ok", Answer(KINDS[status], payload), settled_size
 
 
 def measure_when(loaded: threading.Event, settled: list[int | None]) -> None:

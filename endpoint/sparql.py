@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Request, Response, current_app, request
 
 from . import descriptions
 from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
 from .faults import UPDATE_REFUSAL
-from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, wants_html
+from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, html_for
 from .query_page import render_query_page
 from .runner import answer_query
 
@@ -20,6 +20,7 @@ ENDPOINT_INTRO = (
     " (SPARQL 1.1 Protocol: GET or POST) and get SPARQL JSON, XML, CSV or TSV, or RDF for CONSTRUCT and DESCRIBE;"
     " its Service Description is at /sparql?format=turtle. People can write and run a query here."
 )
+ALL_FORMATS = (*RESULT_FORMATS, *GRAPH_FORMATS)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
@@ -33,12 +34,12 @@ CORS_HEADERS = {
 def answer_protocol_request() -> Response:
     if request.method not in ("GET", "HEAD", "POST"):
         raise method_not_allowed(f"{request.method} is not allowed on /sparql; use GET or POST")
-    params = read_protocol_request()
+    params = read_protocol_request(request)
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise forbidden(UPDATE_REFUSAL)
     queries = params.get("query", [])
     override = (params.get("format") or [None])[-1]
-    if len(queries) <= 1 and for_a_person(params, override):
+    if len(queries) <= 1 and for_a_person(params, override, request):
         page, status, headers = render_query_page(queries[0] if queries else "", intro=ENDPOINT_INTRO)
         response = Response(page, status=status, headers=headers, mimetype="text/html")
         response.vary.add("Accept")
@@ -52,26 +53,26 @@ def answer_protocol_request() -> Response:
     return answer_query(queries[0], override, params.get("default-graph-uri"), params.get("named-graph-uri"))
 
 
-def for_a_person(params: dict[str, list[str]], override: str | None) -> bool:
+def for_a_person(params: dict[str, list[str]], override: str | None, req: Request) -> bool:
     """A browser (or ?format=html) gets the query page; a dataset named in the request keeps the protocol's way."""
     if params.get("default-graph-uri") or params.get("named-graph-uri"):
         return False
-    return wants_html((*RESULT_FORMATS, *GRAPH_FORMATS), request.accept_mimetypes, override)
+    return html_for(ALL_FORMATS, req, override)
 
 
-def read_protocol_request() -> dict[str, list[str]]:
+def read_protocol_request(req: Request) -> dict[str, list[str]]:
     """The protocol's parameters from the URL and, for POST, the body (form or sparql-query)."""
-    params = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
-    if request.method in ("GET", "HEAD"):
+    params = parse_qs(req.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    if req.method in ("GET", "HEAD"):
         return params
     limit = current_app.extensions["bkg_config"].max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        raise payload_too_large(f"the request body has {request.content_length} bytes; the limit is {limit}")
-    media = (request.mimetype or "").lower()
-    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if req.content_length is not None and req.content_length > limit:
+        raise payload_too_large(f"the request body has {req.content_length} bytes; the limit is {limit}")
+    media = (req.mimetype or "").lower()
+    charset = req.mimetype_params.get("charset", "utf-8").lower()
     if charset not in ("utf-8", "utf8"):
         raise unsupported_media_type(f"charset {charset!r} is not supported; send the body as UTF-8")
-    body = request.get_data(cache=True)
+    body = req.get_data(cache=True)
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -92,11 +93,11 @@ def read_protocol_request() -> dict[str, list[str]]:
 
 
 @bp.after_request
-def announce(response: Response) -> Response:
+def announce(response: Response, req: Request | None = None) -> Response:
     """CORS for browser clients (YASGUI elsewhere) and the limits every answer is subject to."""
     config = current_app.extensions["bkg_config"]
     response.headers.update(CORS_HEADERS)
-    if request.method == "OPTIONS":  # Flask lists every routed method; only these answer queries
+    if (req or request).method == "OPTIONS":  # Flask lists every routed method; only these answer queries
         response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
     response.headers.setdefault("X-Max-Result-Bytes", str(config.max_result_bytes))
     if config.time_limited:

@@ -27,7 +27,7 @@ from .answer import Answer
 from .faults import EngineBusy, EngineFailure, QueryOverMemory, QueryTimeout
 from .linux import single_threaded
 from .memory import megabytes, resident_bytes
-from .query_worker import serve
+from .query_worker import read_reply, serve
 
 log = logging.getLogger(__name__)
 STARTUP_SECONDS = 120
@@ -38,13 +38,10 @@ MEMORY_POLL_SECONDS = 0.05
 # (1.07 measured at 1x: 4.2 MB for 3.9 MB); a query running meanwhile may grow its worker by this too.
 COPY_FACTOR = 2
 REPLACE_BACKOFF_SECONDS = (1, 2, 5, 10, 30, 60)
-# A worker that died while idle is replaced this much later if no query found it first: the server may be stopping.
-STOPPING_SECONDS = 5.0
-# The forkserver for replacement workers starts this long after the pool (see WorkerPool.__init__).
-FORKSERVER_DELAY_SECONDS = 3.0
-# The site's own lookups (capped=False: fixed queries whose cost the data bounds, not a client) get
-# this long instead of the client's limit: on a busy machine rdflib's engine took over 1.5 s for the
-# table of terms in use that every page reads, and a page must not fail for that.
+STOPPING_SECONDS = 5.0  # a worker dead while idle is replaced this much later (the server may be stopping)
+FORKSERVER_DELAY_SECONDS = 3.0  # the forkserver for replacements starts this long after the pool (__init__)
+# The site's own lookups (capped=False: fixed queries whose cost the data bounds) get this long instead of
+# the client's limit: on a busy machine rdflib took over 1.5 s for the terms in use every page reads.
 LOOKUP_SECONDS = 60.0
 
 
@@ -134,18 +131,61 @@ class WorkerPool:
         base_iri: str | None = None,
         capped: bool = True,
     ) -> Answer:
-        limit = self.timeout if capped or self.timeout is None else max(self.timeout, LOOKUP_SECONDS)
-        deadline = None if limit is None else time.monotonic() + limit
+        deadline, limit = self.deadline(capped)
         worker = self._hand_over((sparql, default_graphs, named_graphs, base_iri, capped), deadline, limit)
+        return self.await_reply(worker, deadline, limit)
+
+    def await_reply(self, worker: Worker, deadline: float | None, limit: float | None) -> Answer:
+        """The worker's answer, waited for in this thread under the time and memory limits."""
+        ceiling = self.ceiling(worker)
+        while not worker.conn.poll(self.next_wait(worker, deadline, limit, ceiling)):
+            self.check_memory(worker, ceiling)
+        return self.receive(worker)
+
+    def deadline(self, capped: bool = True) -> tuple[float | None, float | None]:
+        """When a query asked now must be answered (monotonic clock), and its limit in seconds (None: none)."""
+        limit = self.timeout if capped or self.timeout is None else max(self.timeout, LOOKUP_SECONDS)
+        return (None if limit is None else time.monotonic() + limit), limit
+
+    def hand_over_now(self, request: tuple) -> Worker | None:
+        """The worker now running the request if one is idle; None, with nothing taken, when all are busy."""
+        return self._hand_over(request, None, None, wait=False)
+
+    def ceiling(self, worker: Worker) -> int | None:
+        """The resident bytes past which the worker's query is stopped (None: no memory limit)."""
+        allowance = 0 if worker.settled else self._copying
+        return None if self.max_query_memory is None else worker.baseline + self.max_query_memory + allowance
+
+    def next_wait(self, worker: Worker, deadline: float | None, limit: float | None, ceiling: int | None):
+        """Seconds to wait for the worker's reply before its memory is read again (None: no limit);
+        QueryTimeout, the worker killed, once the deadline has passed."""
+        remaining = None if deadline is None else deadline - time.monotonic()
+        if remaining is not None and remaining <= 0:
+            self.retire(worker)
+            raise QueryTimeout(f"the query ran longer than this endpoint's limit of {limit:g} s and was stopped")
+        return remaining if ceiling is None else min(MEMORY_POLL_SECONDS, remaining or MEMORY_POLL_SECONDS)
+
+    def check_memory(self, worker: Worker, ceiling: int | None) -> None:
+        """QueryOverMemory, the worker killed, when its query took it past the ceiling."""
+        used = None if ceiling is None else resident_bytes(worker.process.pid)
+        if used is not None and used > ceiling:
+            self.retire(worker)
+            raise QueryOverMemory(
+                f"the query needed more memory than this endpoint's limit of {megabytes(self.max_query_memory)}"
+                " and was stopped"
+            )
+
+    def receive(self, worker: Worker) -> Answer:
+        """The reply of a worker that has one ready; the worker goes back to the idle ones (or is replaced)."""
         try:
-            status, body, settled = self._await_answer(worker, deadline, limit)
+            status, body, settled = read_reply(worker.conn.recv_bytes())
         except (EOFError, OSError) as exc:
-            self._retire(worker)
+            self.retire(worker)
             raise EngineFailure("the query worker failed while answering; it is being replaced") from exc
         self._settle(worker, settled)
         self._release_or_recycle(worker)
         if status == "ok":
-            return Answer(*body)
+            return body
         raise body
 
     def close(self) -> None:
@@ -159,11 +199,14 @@ class WorkerPool:
         for worker in workers:
             stop(worker)
 
-    def _checkout(self, deadline: float | None, limit: float | None) -> Worker:
-        """An idle, live worker; a dead one found idle is replaced, never handed a query."""
+    def _checkout(self, deadline: float | None, limit: float | None, wait: bool = True) -> Worker | None:
+        """An idle, live worker (None at once when none is idle and not `wait`); a dead one found idle is
+        replaced, never handed a query."""
         while True:
             with self._free:
                 while not self._idle:
+                    if not wait:
+                        return None
                     remaining = None if deadline is None else deadline - time.monotonic()
                     if self._closed or (remaining is not None and remaining <= 0):
                         raise EngineBusy(f"all {self.size} query workers stayed busy for {limit:g} s; try again")
@@ -172,40 +215,21 @@ class WorkerPool:
             if worker.process.is_alive():
                 return worker
             log.warning("query worker %s had died while idle; replacing it", worker.process.pid)
-            self._retire(worker)
+            self.retire(worker)
 
-    def _hand_over(self, request: tuple, deadline: float | None, limit: float | None) -> Worker:
+    def _hand_over(self, request: tuple, deadline: float | None, limit: float | None, wait: bool = True):
         """The worker now running the request. One that turns out dead before it took the request
         (a broken pipe) is replaced and the request goes to another: it cannot have been the cause."""
         while True:
-            worker = self._checkout(deadline, limit)
+            worker = self._checkout(deadline, limit, wait)
+            if worker is None:
+                return None
             try:
                 worker.conn.send(request)
             except OSError:
-                self._retire(worker)
+                self.retire(worker)
                 continue
             return worker
-
-    def _await_answer(self, worker: Worker, deadline: float | None, limit: float | None):
-        """The worker's reply; QueryTimeout past the deadline and QueryOverMemory past the memory limit,
-        the worker killed in both cases."""
-        allowance = 0 if worker.settled else self._copying
-        ceiling = None if self.max_query_memory is None else worker.baseline + self.max_query_memory + allowance
-        while True:
-            remaining = None if deadline is None else deadline - time.monotonic()
-            if remaining is not None and remaining <= 0:
-                self._retire(worker)
-                raise QueryTimeout(f"the query ran longer than this endpoint's limit of {limit:g} s and was stopped")
-            wait = remaining if ceiling is None else min(MEMORY_POLL_SECONDS, remaining or MEMORY_POLL_SECONDS)
-            if worker.conn.poll(wait):
-                return worker.conn.recv()
-            used = None if ceiling is None else resident_bytes(worker.process.pid)
-            if used is not None and used > ceiling:
-                self._retire(worker)
-                raise QueryOverMemory(
-                    f"the query needed more memory than this endpoint's limit of {megabytes(self.max_query_memory)}"
-                    " and was stopped"
-                )
 
     @staticmethod
     def _settle(worker: Worker, settled: int | None) -> None:
@@ -219,7 +243,7 @@ class WorkerPool:
         if self.max_query_memory is not None and worker.settled:
             used = resident_bytes(worker.process.pid)
             if used is not None and used > worker.baseline + self.max_query_memory // 2:
-                self._retire(worker)
+                self.retire(worker)
                 return
         self._release(worker)
 
@@ -311,7 +335,7 @@ class WorkerPool:
         worker.ready = True
         return graphs, size
 
-    def _retire(self, worker: Worker) -> None:
+    def retire(self, worker: Worker) -> None:
         """Kill the worker now (its CPU and memory are freed at once) and start its replacement in the
         background. Idempotent: a worker already retired is left alone."""
         with self._lock:
@@ -361,7 +385,7 @@ class WorkerPool:
             for worker in idle_dead:
                 seen.add(worker)
                 log.warning("query worker %s died while idle; replacing it", worker.process.pid)
-                replace_later = threading.Timer(STOPPING_SECONDS, self._retire, (worker,))
+                replace_later = threading.Timer(STOPPING_SECONDS, self.retire, (worker,))
                 replace_later.daemon = True  # the server's exit ends it, as it should
                 replace_later.start()
             if dead and not idle_dead:
