@@ -11,6 +11,7 @@ from rdflib import Graph
 from budapest_kg.namespaces import PREFIXES
 
 from .negotiation import Format
+from .scratch_graph import scratch_graph
 
 Kind = Literal["bindings", "boolean", "graph"]
 
@@ -54,8 +55,9 @@ class Answer:
             return self.payload
         if fmt.name == "jsonld":
             # oxigraph writes expanded JSON-LD only; rdflib compacts it with the prefixes as @context.
-            graph = Graph().parse(data=self.payload.decode("utf-8"), format="nt")
-            return compact_jsonld(graph, prefixes)
+            with scratch_graph() as graph:
+                graph.parse(data=self.payload.decode("utf-8"), format="nt")
+                return compact_jsonld(graph, prefixes)
         triples = ox.parse(self.payload, format=ox.RdfFormat.N_TRIPLES)
         if fmt.name in ("turtle", "trig"):
             return ox.serialize(triples, format=_OX_GRAPH[fmt.name], prefixes=prefixes)

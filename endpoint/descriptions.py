@@ -18,6 +18,7 @@ from budapest_kg.void_statistics import CLASS_SIZES, outgoing_links
 from .answer import compact_jsonld
 from .base import build_base
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, choose_format
+from .scratch_graph import release
 from .versions import SPDX, describe_file, describe_version, file_name, version
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -128,6 +129,7 @@ def describe_void() -> Graph:
         graph.add((dataset, VOID.dataDump, url))
     for triple in catalogue:
         graph.add(triple)
+    release(catalogue)
     for name, size in stats["graphs"].items():
         subset = URIRef(request.base_url + "#graph-" + name.rstrip("/").rsplit("/", 1)[-1])
         graph.add((dataset, VOID.subset, subset))
@@ -233,10 +235,13 @@ def new_graph() -> Graph:
 def send(graph: Graph) -> Response:
     """The description in the RDF format the client asks for (Turtle by default)."""
     fmt = choose_format(DESCRIPTION_FORMATS, request.accept_mimetypes, request.args.get("format"))
-    if fmt.name == "jsonld":
-        body = compact_jsonld(graph, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
-    else:
-        body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
+    try:
+        if fmt.name == "jsonld":
+            body = compact_jsonld(graph, {prefix: str(ns) for prefix, ns in graph.namespaces() if prefix})
+        else:
+            body = graph.serialize(format=RDFLIB_FORMATS[fmt.name], encoding="utf-8")
+    finally:
+        release(graph)
     response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")
     response.headers["Access-Control-Allow-Origin"] = "*"

@@ -33,7 +33,8 @@ from budapest_kg import resources
 from .base import build_base
 from .descriptions import DOWNLOADS, STEM, describe_downloads
 from .errors import not_found
-from .negotiation import GRAPH_FORMATS, choose_format
+from .negotiation import GRAPH_FORMATS, Format, choose_format
+from .scratch_graph import release, scratch_graph
 from .versions import SPDX, file_name, version
 
 bp = Blueprint("exports", __name__)
@@ -80,17 +81,20 @@ def read_nquads() -> bytes:
 def convert(nquads: bytes, suffix: str) -> bytes:
     """The N-Quads as JSON-LD (every named graph) or Turtle (their union)."""
     dataset = Dataset()
-    dataset.parse(data=nquads, format="nquads")
-    if suffix == "jsonld":
-        return dataset.serialize(format="json-ld", context=make_context(), encoding="utf-8")
-    union = Graph()
-    for prefix, namespace in make_context().items():
-        union.bind(prefix, namespace, override=True)
-    for graph in dataset.graphs():
-        if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
-            for triple in graph:
-                union.add(triple)
-    return union.serialize(format="turtle", encoding="utf-8")
+    try:
+        dataset.parse(data=nquads, format="nquads")
+        if suffix == "jsonld":
+            return dataset.serialize(format="json-ld", context=make_context(), encoding="utf-8")
+        with scratch_graph() as union:
+            for prefix, namespace in make_context().items():
+                union.bind(prefix, namespace, override=True)
+            for graph in dataset.graphs():
+                if graph.identifier != DATASET_DEFAULT_GRAPH_ID:
+                    for triple in graph:
+                        union.add(triple)
+            return union.serialize(format="turtle", encoding="utf-8")
+    finally:
+        release(dataset)
 
 
 @bp.get(f"/download/{STEM}.<suffix>")
@@ -119,14 +123,20 @@ def send_versioned_download(wanted: str, suffix: str) -> Response:
 def send_dcat() -> Response:
     fmt = choose_format(GRAPH_FORMATS, request.accept_mimetypes, request.args.get("format"))
     graph = describe_downloads(request.url_root)
-    if fmt.name == "jsonld":
-        body = graph.serialize(
-            format="json-ld", context={**make_context(), "dcat": str(DCAT), "spdx": str(SPDX)}, encoding="utf-8"
-        )
-    elif fmt.name in ("nquads", "trig"):
-        body = graph.serialize(format="nt", encoding="utf-8")  # one graph: N-Triples is valid N-Quads and TriG
-    else:
-        body = graph.serialize(format={"ntriples": "nt", "rdfxml": "xml"}.get(fmt.name, fmt.name), encoding="utf-8")
+    try:
+        body = serialize_dcat(graph, fmt)
+    finally:
+        release(graph)
     response = Response(body, mimetype=fmt.media_type)
     response.vary.add("Accept")
     return response
+
+
+def serialize_dcat(graph: Graph, fmt: Format) -> bytes:
+    if fmt.name == "jsonld":
+        return graph.serialize(
+            format="json-ld", context={**make_context(), "dcat": str(DCAT), "spdx": str(SPDX)}, encoding="utf-8"
+        )
+    if fmt.name in ("nquads", "trig"):
+        return graph.serialize(format="nt", encoding="utf-8")  # one graph: N-Triples is valid N-Quads and TriG
+    return graph.serialize(format={"ntriples": "nt", "rdfxml": "xml"}.get(fmt.name, fmt.name), encoding="utf-8")

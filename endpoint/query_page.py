@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from budapest_kg.catalogue import NamedQuery
 
@@ -23,6 +23,7 @@ from .faults import EngineFault, QueryError
 from .lookup import Node, read_rows
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS
 from .runner import bind_named, catalogue, run_query
+from .scratch_graph import scratch_graph
 from .syntax import explain, mark
 
 bp = Blueprint("query_page", __name__)
@@ -152,8 +153,9 @@ def tabulate(text: str) -> dict:
     """Run any query for the page: a table of rows, a yes/no, or a table of triples."""
     answer = run_query(text)
     if answer.kind == "graph":
-        graph = Graph().parse(data=answer.serialize(NTRIPLES).decode("utf-8"), format="nt")
-        rows = [{"subject": as_node(s), "predicate": as_node(p), "object": as_node(o)} for s, p, o in sorted(graph)]
+        with scratch_graph() as graph:
+            graph.parse(data=answer.serialize(NTRIPLES).decode("utf-8"), format="nt")
+            rows = [{"subject": as_node(s), "predicate": as_node(p), "object": as_node(o)} for s, p, o in sorted(graph)]
         return {"kind": "graph", "columns": ["subject", "predicate", "object"], "rows": rows}
     json_bytes = answer.serialize(RESULT_FORMATS[0])
     document = json.loads(json_bytes)

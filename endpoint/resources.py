@@ -8,7 +8,6 @@ The format comes from ``?format=``, then a file extension (``/id/state/FRA.ttl``
 from __future__ import annotations
 
 from flask import Blueprint, Response, request
-from rdflib import Graph
 from rdflib.namespace import OWL
 
 from . import pages
@@ -16,6 +15,7 @@ from .answer import Answer
 from .errors import not_found
 from .lookup import current_lookup, is_iri, shown
 from .negotiation import GRAPH_FORMATS, Format, choose_format
+from .scratch_graph import scratch_graph
 
 bp = Blueprint("resources", __name__)
 
@@ -103,10 +103,11 @@ def describe(lookup, iri: str) -> bytes:
 def readable_turtle(lookup, iri: str) -> bytes:
     """Turtle with the project's prefixes declared, for people reading it (the engine writes full IRIs)."""
     ntriples = lookup.remember("describe " + iri, lambda: describe(lookup, iri))
-    graph = Graph().parse(data=ntriples.decode("utf-8"), format="nt")
-    for prefix, namespace in lookup.prefixes.items():
-        graph.bind(prefix, namespace, override=True, replace=True)
-    return graph.serialize(format="turtle", encoding="utf-8")
+    with scratch_graph() as graph:
+        graph.parse(data=ntriples.decode("utf-8"), format="nt")
+        for prefix, namespace in lookup.prefixes.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        return graph.serialize(format="turtle", encoding="utf-8")
 
 
 def describe_query(iri: str) -> str:
