@@ -13,13 +13,11 @@ endpoint's per-client share), ask in a loop without pause:
 A client that is told to wait (503 or 429 with Retry-After: the server shedding load) waits as told
 and goes on; that is counted as "shed", not as an error. An error is anything else unexpected: a
 status other than the one the request must get, a 200 whose body does not parse, a connection that
-fails or hangs (60 s). The clients run at a lower priority (nice 10, --client-nice), as remote clients
-would take none of the server's CPU; the health checker and the server do not. Every 2 s the server's
-memory is sampled: the serving processes (with the parent) and, apart, everything below them (query
-workers, which a memory bomb grows until the memory limit replaces them).
-The table goes to docs/soak.md, one row per minute.
+fails or hangs (60 s). Every 2 s the server's memory is sampled: the serving processes (with the parent)
+and, apart, everything below them (query workers, which a memory bomb grows until the memory limit
+replaces them). The table goes to docs/soak.md, one row per minute.
 
-    python bench/soak.py [--seconds 600] [--clients 32] [--build-dir build] [--client-nice 10] [--out docs/soak.md]
+    python bench/soak.py [--seconds 600] [--clients 32] [--build-dir build] [--out docs/soak.md]
 """
 
 from __future__ import annotations
@@ -65,10 +63,6 @@ HOSTILE = [  # (how, path or query, the status it must get)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 PROBE_SECONDS = 0.25  # how often the health checker asks /health
 MEMORY_SECONDS = 2  # how often the server's memory is sampled
-# The clients run on the server's own 2 cores, where in a deployment they are other machines. At the same
-# priority as the server, 32 clients in one process take about a core from it; lowered, they model remote
-# clients: they get the CPU the server leaves. --client-nice 0 measures them as equals.
-CLIENT_NICENESS = 10
 MEMORY_BOMB = "SELECT ?a ?c ?e WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?e ?a LIMIT 1"
 JSON = "application/sparql-results+json"
 
@@ -299,12 +293,10 @@ def report(soak: Soak, args: argparse.Namespace, started: str) -> str:
     lines = [
         f"# Soak: {args.clients} clients, {args.seconds / 60:g} minutes, mixed queries and pages",
         "",
-        f"`python bench/soak.py --seconds {args.seconds:g} --clients {args.clients} --client-nice"
-        f" {args.client_nice}`, run {started} on this",
+        f"`python bench/soak.py --seconds {args.seconds:g} --clients {args.clients}`, run {started} on this",
         f"2-core machine ({os.cpu_count()} CPUs seen), the server with its defaults (Granian, one serving process",
         "per core, each with 2 query workers, 8 threads, queue 4, one query slot per client), clients from distinct",
-        "loopback addresses in the same machine (they share the cores with the server, at nice"
-        f" {args.client_nice}: 0 is the server's own priority). 'shed' is a 503 or 429",
+        "loopback addresses in the same machine (they share the cores with the server). 'shed' is a 503 or 429",
         "with Retry-After, which the client honours;",
         "'refused' is a hostile request given the 4xx it must get, or a runaway or memory bomb stopped with",
         "503 by the time or memory limit. Latency percentiles are over answered requests (ok and refused).",
@@ -383,12 +375,6 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--build-dir", default="build")
     parser.add_argument("--out", default=None, help="write the table here (default: print it)")
-    parser.add_argument(
-        "--client-nice",
-        type=int,
-        default=CLIENT_NICENESS,
-        help="niceness of the load clients (default %(default)s; 0: they compete with the server as equals)",
-    )
     args = parser.parse_args()
     port = free_port()
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
@@ -398,7 +384,6 @@ def main() -> int:
         answers = multiprocessing.get_context("fork").Queue()
         prober = multiprocessing.get_context("fork").Process(target=probe_health, args=(port, args.seconds, answers))
         prober.start()
-        os.nice(args.client_nice)  # the clients only: the server and the health checker were started before
         soak.run(server.pid)
         soak.probes = answers.get(timeout=60)
         prober.join(timeout=10)
