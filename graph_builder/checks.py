@@ -20,6 +20,7 @@ from pyshacl.errors import ConstraintLoadError, ReportableRuntimeError, ShapeLoa
 from rdflib import BNode, Graph
 from rdflib.namespace import SH
 
+from .dataset import Dataset
 from .graphs import ntriples, union
 from .ontology import load_turtle
 from .shape_queries import Unsupported, compile_shapes, path_text, run_shape_queries
@@ -48,16 +49,24 @@ class CheckError(Exception):
 
 
 def run_checks(
-    checks_dir: Path, graphs: Graph | Iterable[Graph], shapes_dir: Path | None = None, texts: list[bytes] | None = None
+    checks_dir: Path,
+    graphs: Graph | Iterable[Graph],
+    shapes_dir: Path | None = None,
+    texts: list[bytes] | None = None,
+    dataset: Dataset | None = None,
 ) -> None:
     """Validate the union of graphs against the shapes, run each *_violation.rq; raise CheckError listing all.
 
-    texts, when given, are the graphs' N-Triples (graphs.ntriples), so that they are not serialised again.
+    dataset, when given, holds the graphs already (the build's store, see dataset.Dataset); otherwise
+    they are loaded, from texts when given (their N-Triples, graphs.ntriples) so as not to serialise again.
     """
     graphs = [graphs] if isinstance(graphs, Graph) else list(graphs)
-    store = load_store(texts if texts is not None else graphs)
-    violations = validate_shapes(shapes_dir, graphs, store) if shapes_dir is not None else []
-    violations += query_violations(checks_dir, store)
+    if dataset is not None:
+        store, default = dataset.store, dataset.union(dataset.graphs)
+    else:
+        store, default = load_store(texts if texts is not None else graphs), None
+    violations = validate_shapes(shapes_dir, graphs, store, default) if shapes_dir is not None else []
+    violations += query_violations(checks_dir, store, default)
     if violations:
         raise CheckError(violations)
 
@@ -74,8 +83,13 @@ def load_store(graphs: Iterable[Graph | bytes]) -> ox.Store:
     return store
 
 
-def query_violations(checks_dir: Path, store: ox.Store | Graph) -> list[Violation]:
-    """Run each *_violation.rq over the store (name order); one Violation per query that returned rows."""
+def query_violations(
+    checks_dir: Path, store: ox.Store | Graph, default_graph: list[ox.NamedNode] | None = None
+) -> list[Violation]:
+    """Run each *_violation.rq over the store (name order); one Violation per query that returned rows.
+
+    default_graph, when given, lists the named graphs whose union the queries read (dataset.Dataset.union).
+    """
     checks = sorted(checks_dir.glob("*_violation.rq"))
     if not checks:
         return []
@@ -84,7 +98,7 @@ def query_violations(checks_dir: Path, store: ox.Store | Graph) -> list[Violatio
     violations, problems = [], []
     for check in checks:
         try:
-            solutions = store.query(check.read_text(encoding="utf-8"))
+            solutions = store.query(check.read_text(encoding="utf-8"), default_graph=default_graph)
         except SyntaxError as exc:
             problems.append(Problem(check, 0, f"broken SPARQL: {exc}"))
             continue
@@ -105,12 +119,16 @@ def describe_row(names: list[str], solution: ox.QuerySolution) -> str:
 
 
 def validate_shapes(
-    shapes_dir: Path, graphs: Graph | Iterable[Graph], store: ox.Store | None = None
+    shapes_dir: Path,
+    graphs: Graph | Iterable[Graph],
+    store: ox.Store | None = None,
+    default_graph: list[ox.NamedNode] | None = None,
 ) -> list[Violation]:
     """Validate the union of graphs against each ontology/shapes/*.ttl; one Violation per file whose shapes fail.
 
     Each row names the focus node, the path, the offending value when there is one, and the message.
-    store, when given, holds that union already (see load_store).
+    store, when given, holds that union already: as its default graph (see load_store) or as the union
+    of the named graphs default_graph lists.
     """
     graphs = [graphs] if isinstance(graphs, Graph) else list(graphs)
     violations = []
@@ -122,7 +140,7 @@ def validate_shapes(
             rows = validate_with_pyshacl(path, shapes, union(graphs))
         else:
             store = store if store is not None else load_store(graphs)
-            rows = run_shape_queries(store, queries)
+            rows = run_shape_queries(store, queries, default_graph)
         if rows:
             violations.append(Violation(path, rows))
     return violations

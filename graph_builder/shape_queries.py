@@ -286,19 +286,26 @@ def term(node) -> str:
     raise Unsupported(f"sh:in member {node}")
 
 
-def run_shape_queries(store: ox.Store, compiled: Compiled) -> list[str]:
-    """The rows (sorted) of every constraint over the store's default graph (left as it was found)."""
+def run_shape_queries(
+    store: ox.Store, compiled: Compiled, default_graph: list[ox.NamedNode] | None = None
+) -> list[str]:
+    """The rows (sorted) of every constraint over the store (left as it was found).
+
+    default_graph, when given, lists the named graphs whose union is the data (dataset.Dataset.union);
+    otherwise the data is the store's default graph.
+    """
+    using = "".join(f" USING <{graph.value}>" for graph in default_graph or ())
     for graph, targets in compiled.focus.items():
-        store.update(f"INSERT {{ GRAPH <{graph}> {{ <{graph}> <{HAS_FOCUS}> ?f }} }} WHERE {{ {targets} }}")
+        store.update(f"INSERT {{ GRAPH <{graph}> {{ <{graph}> <{HAS_FOCUS}> ?f }} }}{using} WHERE {{ {targets} }}")
     try:
         rows, ill_typed = [], {}
         for query in compiled.queries:
             sparql = query.sparql
             if query.datatype is not None:
                 if query.datatype not in ill_typed:
-                    ill_typed[query.datatype] = ill_typed_test(store, query.datatype)
+                    ill_typed[query.datatype] = ill_typed_test(store, query.datatype, default_graph)
                 sparql = sparql.replace(ILL_TYPED, ill_typed[query.datatype])
-            for solution in store.query(sparql):
+            for solution in store.query(sparql, default_graph=default_graph):
                 value = solution["v"] if query.valued else None
                 rows.append(describe(solution["f"], query.path, value, query.message))
     finally:
@@ -307,13 +314,14 @@ def run_shape_queries(store: ox.Store, compiled: Compiled) -> list[str]:
     return sorted(rows)
 
 
-def ill_typed_test(store: ox.Store, datatype: str) -> str:
+def ill_typed_test(store: ox.Store, datatype: str, default_graph: list[ox.NamedNode] | None = None) -> str:
     """A SPARQL test for the literals of datatype that rdflib finds ill-typed (pyshacl's sh:datatype test).
 
     Each distinct lexical form in the graph is asked once; the test names the bad ones, if any.
     """
     query = f"SELECT DISTINCT (STR(?v) AS ?s) WHERE {{ ?x ?p ?v FILTER(isLiteral(?v) && DATATYPE(?v) = <{datatype}>) }}"
-    bad = [row["s"].value for row in store.query(query) if not well_formed(row["s"].value, datatype)]
+    found = store.query(query, default_graph=default_graph)
+    bad = [row["s"].value for row in found if not well_formed(row["s"].value, datatype)]
     if not bad:
         return "false"
     listed = ", ".join(string(Literal(lexical)) for lexical in sorted(bad))

@@ -15,21 +15,31 @@ from budapest_kg import namespaces
 from budapest_kg.namespaces import ONTOLOGY_GRAPH
 from budapest_kg.void_statistics import CLASS_SIZES, outgoing_links
 
+from .dataset import Dataset
 
-def count_statistics(graphs: dict[URIRef, Graph], texts: dict[URIRef, bytes] | None = None) -> dict:
+
+def count_statistics(
+    graphs: dict[URIRef, Graph], texts: dict[URIRef, bytes] | None = None, dataset: Dataset | None = None
+) -> dict:
     """{"classes": {class: entities}, "links": [[predicate, site, triples], …]} over the named graphs.
 
-    texts, when given, are the graphs' N-Triples by name (graphs.ntriples), not serialised again.
+    dataset, when given, holds the graphs already (the build's store); otherwise they are loaded, from
+    texts when given (their N-Triples by name, graphs.ntriples) so as not to serialise them again.
     """
-    store = ox.Store()
-    for name, graph in graphs.items():
-        quads = texts[name] if texts is not None else graph.serialize(format="nt", encoding="utf-8")
-        store.bulk_load(quads, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+    if dataset is not None:
+        store, names = dataset.store, dataset.graphs
+    else:
+        store, names = ox.Store(), [str(name) for name in graphs]
+        for name, graph in graphs.items():
+            quads = texts[name] if texts is not None else graph.serialize(format="nt", encoding="utf-8")
+            store.bulk_load(quads, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+    nodes = [ox.NamedNode(name) for name in names]
     classes = {
         row["c"].value: int(row["n"].value)
-        for row in store.query(CLASS_SIZES, use_default_graph_as_union=True)
+        for row in store.query(CLASS_SIZES, default_graph=nodes)
         if isinstance(row["c"], ox.NamedNode)
     }
     outgoing = outgoing_links(str(ONTOLOGY_GRAPH), str(RDF.type), namespaces.BASE)
-    links = sorted([row["p"].value, row["space"].value, int(row["n"].value)] for row in store.query(outgoing))
+    found = store.query(outgoing, named_graphs=nodes)
+    links = sorted([row["p"].value, row["space"].value, int(row["n"].value)] for row in found)
     return {"classes": dict(sorted(classes.items())), "links": links}

@@ -13,8 +13,8 @@ import re
 VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}-[0-9a-f]{8}$")
 
 
-def content_hash(nquads: str) -> str:
-    return hashlib.sha256(nquads.encode("utf-8")).hexdigest()
+def content_hash(nquads: str | bytes) -> str:
+    return hashlib.sha256(nquads if isinstance(nquads, bytes) else nquads.encode("utf-8")).hexdigest()
 
 
 def make_version(built_at: str, digest: str) -> str:
@@ -22,7 +22,7 @@ def make_version(built_at: str, digest: str) -> str:
     return f"{built_at[:10]}-{digest[:8]}"
 
 
-def stamp(manifest: dict, nquads: str) -> dict:
+def stamp(manifest: dict, nquads: str | bytes) -> dict:
     """The manifest with the build's version and content hash first."""
     digest = content_hash(nquads)
     return {"version": make_version(manifest["built_at"], digest), "content_hash": digest, **manifest}

@@ -44,7 +44,7 @@ def test_the_version_is_the_build_date_and_the_hash_of_graph_nq(build_dir):
 def test_the_same_ontology_gives_the_same_file_blank_nodes_included():
     files = ontology_files(resources.PACKAGED.ontology_dir)
     first, second = (serialise({ONTOLOGY_GRAPH: load_turtle(files)}) for _ in range(2))
-    assert "_:" in first  # the ontology's restrictions and lists are blank nodes
+    assert b"_:" in first  # the ontology's restrictions and lists are blank nodes
     assert first == second
 
 
