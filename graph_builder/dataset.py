@@ -49,6 +49,7 @@ class Dataset:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="dataset")
         self._loads: list[Future] = []
         self._shared: dict[URIRef, bytes] = {}
+        self._sizes: dict[str, int] | None = None
         for name, text in (texts or {}).items():
             self.load(name, text)
         if texts is not None:
@@ -62,6 +63,7 @@ class Dataset:
         oxigraph renames blank nodes per document, and a blank node two graphs share must stay one.
         """
         self.graphs.append(str(name))
+        self._sizes = None
         if may_have_blank_nodes(text):
             self._shared[name] = text
         else:
@@ -113,12 +115,12 @@ class Dataset:
         self.scratch = None
 
     def sizes(self) -> dict[str, int]:
-        """Triples per named graph, by name."""
-        found = {
-            row["g"].value: int(row["n"].value)
-            for row in self.store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        }
-        return {name: found.get(name, 0) for name in self.graphs}
+        """Triples per named graph, by name: counted once when loaded, then kept as rules add to them."""
+        if self._sizes is None:
+            query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            found = {row["g"].value: int(row["n"].value) for row in self.store.query(query)}
+            self._sizes = {name: found.get(name, 0) for name in self.graphs}
+        return dict(self._sizes)
 
     def apply_rules(self, rules_dir: Path, over: Iterable[URIRef], into: URIRef) -> Graph:
         """Run each CONSTRUCT rule in rules_dir (name order) over the union of the graphs over; add what is new
@@ -139,6 +141,8 @@ class Dataset:
                     seen.add(key)
                     new.append(t)
             self.store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in new)
+            if self._sizes is not None and str(into) in self._sizes:
+                self._sizes[str(into)] += len(new)  # each is in no graph yet, so one more triple there
             if not self.disjoint:
                 self.store.extend(ox.Quad(t.subject, t.predicate, t.object, SCRATCH) for t in new)
             for t in new:
