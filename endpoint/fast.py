@@ -35,6 +35,7 @@ from .answer import Answer
 from .errors import HttpError
 from .faults import EngineFault
 from .guard import check_nesting
+from .inline import InProcess
 from .runner import FAULT_KEY, answer_key, choose, from_cache, keep_answer
 from .worker import Worker, WorkerPool
 
@@ -61,9 +62,12 @@ def pool_of(app: Flask) -> WorkerPool | None:
     return engine.engine if isinstance(engine.engine, WorkerPool) else None
 
 
-async def answer(app: Flask, pool: WorkerPool, threads: Executor, environ: dict) -> tuple[int, list, bytes] | None:
+async def answer(
+    app: Flask, pool: WorkerPool, threads: Executor, environ: dict, inline: InProcess | None = None
+) -> tuple[int, list, bytes] | None:
     """The answer (status, headers, body), or None when the Flask app must answer (the environ may then
-    carry the engine's fault); the environ's body has been read then."""
+    carry the engine's fault); the environ's body has been read then. With `inline`, a query text known
+    to be cheap is evaluated in this process (inline.py), any other by a query worker."""
     with app.app_context():  # the views' functions read the app's extensions
         plan = prepare(app, environ)
     if not isinstance(plan, Plan):
@@ -74,12 +78,16 @@ async def answer(app: Flask, pool: WorkerPool, threads: Executor, environ: dict)
     if not admission.try_enter(client):
         return None
     try:
-        deadline, limit = pool.deadline()
-        worker = pool.hand_over_now((text, None, None, key[-1], True))
-        if worker is None:
-            return None
         try:
-            result = await ask(pool, worker, deadline, limit)
+            result = None if inline is None else inline.answer(key, text)
+            if result is None:
+                deadline, limit = pool.deadline()
+                worker = pool.hand_over_now((text, None, None, key[-1], True))
+                if worker is None:
+                    return None
+                result = await ask(pool, worker, deadline, limit)
+                if inline is not None and len(result.payload) <= IN_LOOP_BYTES:
+                    inline.learn(key, text, result)
         except EngineFault as fault:
             environ[FAULT_KEY] = fault
             return None

@@ -1,0 +1,93 @@
+"""Known-cheap queries answered by the serving process itself, without a query worker.
+
+On a light query the hand-over costs more than the query: a pipe write that wakes the worker, its
+Python, a pipe read, two context switches on a machine whose cores the clients share too. So a serving
+process opens the build's on-disk store read-only (as every query worker first does; milliseconds,
+shared page cache) and answers a query text itself, in the event loop, once a query worker has answered
+that text on this build cheaply. The rules, all here:
+
+- Known cheap: a query worker answered the same text, with the same dataset and base IRI (the result
+  cache's key), in under CHEAP_SECONDS of the engine's CPU (its thread's CPU time, so a busy machine
+  does not hide a costly query), with an answer the loop makes itself (fast.IN_LOOP_BYTES), and the text
+  names no FROM and no SERVICE (nothing waits on the network). Unknown and costly texts go to the
+  workers as before.
+- The time and memory limits keep their promises: the build does not change under a serving process
+  (a new build is served by new processes), so the same text over the same store is the same work.
+  The store here is on disk and a worker's is in memory, which may be a few times faster; so each
+  answer made here is timed too (CPU of this thread), and a text that took over CHEAP_SECONDS here goes
+  back to the workers for good, as does one the engine refused. A query evaluated here thus runs at
+  most CHEAP_SECONDS plus one over it per text, never near the time limit; a query that cheap cannot
+  grow the process by a meaningful fraction of the memory limit.
+- Admission is unchanged: the caller takes a query slot (and the client's share) exactly as for a worker.
+- Bounded: at most ENTRIES keys, of texts up to memo.MAX_CHARS, the least recently used going first
+  (under ~1 MB of text, 4 MB at 4 bytes a character); the app of a new build starts empty.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+
+from flask import Flask
+
+from budapest_kg import artefacts, resources
+
+from .answer import Answer
+from .faults import EngineFailure, EngineFault
+from .guard import mentions_dataset_or_service
+from .local import OxigraphEngine, open_local
+from .memo import MAX_CHARS
+
+CHEAP_SECONDS = 0.005
+ENTRIES = 256
+
+
+class InProcess:
+    """The serving process's own read-only view of the build, for the query texts known to be cheap."""
+
+    def __init__(self, engine: OxigraphEngine):
+        self.engine = engine
+        self._known: OrderedDict[tuple, None] = OrderedDict()
+
+    def learn(self, key: tuple, text: str, answer: Answer) -> None:
+        """Remember the text as cheap when the worker's answer shows it is (see the rules above)."""
+        if answer.spent is None or answer.spent >= CHEAP_SECONDS or len(text) > MAX_CHARS or key[1] or key[2]:
+            return
+        if mentions_dataset_or_service(text):
+            return
+        self._known[key] = None
+        if len(self._known) > ENTRIES:
+            self._known.popitem(last=False)
+
+    def answer(self, key: tuple, text: str) -> Answer | None:
+        """The answer made here when the text is known cheap (its faults raised); None: ask a worker."""
+        if key not in self._known:
+            return None
+        self._known.move_to_end(key)
+        started = time.thread_time()
+        try:
+            result = self.engine.query(text, base_iri=key[-1])
+        except Exception as exc:
+            self._known.pop(key, None)
+            if isinstance(exc, EngineFault):
+                raise
+            raise EngineFailure(f"the engine failed: {type(exc).__name__}: {exc}") from exc
+        if time.thread_time() - started > CHEAP_SECONDS:
+            self._known.pop(key, None)
+        return result
+
+    def __contains__(self, key: tuple) -> bool:
+        return key in self._known
+
+
+def open_for(app: Flask) -> InProcess | None:
+    """The app's in-process answers when it serves a build's on-disk store with oxigraph, else None."""
+    config = app.extensions["bkg_config"]
+    store = config.build_dir / resources.STORE_DIR
+    if config.engine != "oxigraph" or config.remote or not store.is_dir():
+        return None
+    expected = artefacts.read_by_engine(app.extensions["bkg_manifest"])
+    engine = open_local(
+        "oxigraph", config.build_dir, config.allowlist, config.max_result_bytes, expected, in_memory=True
+    )
+    return InProcess(engine)
