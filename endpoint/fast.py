@@ -4,9 +4,11 @@
 Such a query asks for no thread while its query worker evaluates: the loop reads the request, takes a
 query slot and an idle worker if both are free at once, hands the query over, waits for the worker's pipe
 to become readable (loop.add_reader) while it keeps the time and memory limits, and makes the answer.
-An answer the result cache holds is sent from the loop at once. Measured on `ASK {}`, handing each
-request to a thread and back cost ~0.4 ms of CPU, Flask's dispatch ~0.3 ms: on light queries most of
-the server's work; this path's Python costs about half of the thread path's (~0.45 against ~0.9 ms).
+An answer the result cache holds is sent from the loop at once; a text a worker has shown cheap is
+evaluated by this process itself, in the loop, without a worker (inline.py, where its rules are).
+Measured on `ASK {}`, handing each request to a thread and back cost ~0.4 ms of CPU, Flask's dispatch
+~0.3 ms: on light queries most of the server's work; this path's Python costs about half of the thread
+path's (~0.45 against ~0.9 ms).
 
 Every rule is the Flask view's own: the same functions read the protocol's parameters (sparql.py) or bind
 a named query (catalogue.py), key, look up, make and keep the answer (runner.py), and label it (the

@@ -285,6 +285,7 @@ def test_a_text_known_cheap_is_answered_by_the_serving_process_as_the_app_does(
     monkeypatch.setattr(inline, "CHEAP_SECONDS", 60.0)  # whatever this machine's speed: the text is cheap
     bridge.app.extensions["bkg_results"].clear()
     bridge.inline._known.clear()
+    bridge.inline._sent_back.clear()
     by_worker, _ = ask(bridge, True, method, query, headers, body)
     bridge.app.extensions["bkg_results"].clear()
     monkeypatch.setattr(bridge.workers, "hand_over_now", lambda request: pytest.fail("a worker was asked"))
@@ -318,6 +319,7 @@ def test_a_text_costly_in_the_serving_process_goes_back_to_the_workers(bridge, m
     body = form(SELECT)
     bridge.app.extensions["bkg_results"].clear()
     bridge.inline._known.clear()
+    bridge.inline._sent_back.clear()
     monkeypatch.setattr(inline, "CHEAP_SECONDS", 60.0)
     ask(bridge, True, "POST", {}, FORM, body)  # a worker answers: learned
     monkeypatch.setattr(inline, "CHEAP_SECONDS", 0.0)  # every evaluation here is now over the bound
@@ -327,8 +329,10 @@ def test_a_text_costly_in_the_serving_process_goes_back_to_the_workers(bridge, m
     bridge.app.extensions["bkg_results"].clear()
     first, _ = ask(bridge, True, "POST", {}, FORM, body)  # answered here, found costly, forgotten
     bridge.app.extensions["bkg_results"].clear()
-    second, _ = ask(bridge, True, "POST", {}, FORM, body)  # a worker's again
-    assert first == second
+    second, _ = ask(bridge, True, "POST", {}, FORM, body)  # a worker's again, and not learned again
+    bridge.app.extensions["bkg_results"].clear()
+    third, _ = ask(bridge, True, "POST", {}, FORM, body)
+    assert first == second == third
     assert first[0] == 200
-    assert len(asked) == 1
+    assert len(asked) == 2
     assert not bridge.inline._known
