@@ -30,6 +30,9 @@ worker has answered that text on this build cheaply. The rules, all here:
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
 import time
 from collections import OrderedDict
 
@@ -43,6 +46,7 @@ from .guard import mentions_dataset_or_service
 from .local import OxigraphEngine, open_local
 from .memo import MAX_CHARS
 
+log = logging.getLogger(__name__)
 CHEAP_SECONDS = 0.005
 ENTRIES = 256
 
@@ -54,20 +58,24 @@ class InProcess:
         self.engine = engine
         self._known: OrderedDict[tuple, None] = OrderedDict()
         self._sent_back: OrderedDict[tuple, None] = OrderedDict()  # costly or failed here: workers' for good
+        self._lock = threading.Lock()  # one event loop uses them in a server; tests run loops in threads too
 
     def learn(self, key: tuple, text: str, answer: Answer) -> None:
         """Remember the text as cheap when the worker's answer shows it is (see the rules above)."""
         if answer.spent is None or answer.spent >= CHEAP_SECONDS or len(text) > MAX_CHARS or key[1] or key[2]:
             return
-        if key in self._sent_back or mentions_dataset_or_service(text):
+        if mentions_dataset_or_service(text):
             return
-        remember(self._known, key)
+        with self._lock:
+            if key not in self._sent_back:
+                remember(self._known, key)
 
     def answer(self, key: tuple, text: str) -> Answer | None:
         """The answer made here when the text is known cheap (its faults raised); None: ask a worker."""
-        if key not in self._known:
-            return None
-        self._known.move_to_end(key)
+        with self._lock:
+            if key not in self._known:
+                return None
+            self._known.move_to_end(key)
         started = time.thread_time()
         try:
             result = self.engine.query(text, base_iri=key[-1])
@@ -75,14 +83,16 @@ class InProcess:
             self.send_back(key)
             if isinstance(exc, EngineFault):
                 raise
+            log.error("query failed in serving process %d", os.getpid(), exc_info=exc)
             raise EngineFailure(f"the engine failed: {type(exc).__name__}: {exc}") from exc
         if time.thread_time() - started > CHEAP_SECONDS:
             self.send_back(key)
         return result
 
     def send_back(self, key: tuple) -> None:
-        self._known.pop(key, None)
-        remember(self._sent_back, key)
+        with self._lock:
+            self._known.pop(key, None)
+            remember(self._sent_back, key)
 
     def __contains__(self, key: tuple) -> bool:
         return key in self._known
