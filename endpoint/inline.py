@@ -48,14 +48,16 @@ from .memo import MAX_CHARS
 
 log = logging.getLogger(__name__)
 CHEAP_SECONDS = 0.005
+OPEN_DELAY_SECONDS = 1.0
 ENTRIES = 256
 
 
 class InProcess:
     """The serving process's own read-only view of the build, for the query texts known to be cheap."""
 
-    def __init__(self, engine: OxigraphEngine):
-        self.engine = engine
+    def __init__(self, engine: OxigraphEngine | None):
+        self.engine = engine  # None until opened (open_for)
+        self.opened = threading.Event()
         self._known: OrderedDict[tuple, None] = OrderedDict()
         self._sent_back: OrderedDict[tuple, None] = OrderedDict()  # costly or failed here: workers' for good
         self._lock = threading.Lock()  # one event loop uses them in a server; tests run loops in threads too
@@ -72,13 +74,14 @@ class InProcess:
 
     def answer(self, key: tuple, text: str) -> Answer | None:
         """The answer made here when the text is known cheap (its faults raised); None: ask a worker."""
+        engine = self.engine
         with self._lock:
-            if key not in self._known:
+            if engine is None or key not in self._known:
                 return None
             self._known.move_to_end(key)
         started = time.thread_time()
         try:
-            result = self.engine.query(text, base_iri=key[-1])
+            result = engine.query(text, base_iri=key[-1])
         except Exception as exc:
             self.send_back(key)
             if isinstance(exc, EngineFault):
@@ -105,13 +108,26 @@ def remember(keys: OrderedDict, key: tuple) -> None:
 
 
 def open_for(app: Flask) -> InProcess | None:
-    """The app's in-process answers when it serves a build's on-disk store with oxigraph, else None."""
+    """The app's in-process answers when it serves a build's on-disk store with oxigraph, else None. The
+    store is opened a little later, in a thread (OPEN_DELAY_SECONDS): opening it took ~50 ms, which a
+    start's first answer need not wait for; until then every query goes to the workers."""
     config = app.extensions["bkg_config"]
     store = config.build_dir / resources.STORE_DIR
     if config.engine != "oxigraph" or config.remote or not store.is_dir():
         return None
     expected = artefacts.read_by_engine(app.extensions["bkg_manifest"])
-    engine = open_local(
-        "oxigraph", config.build_dir, config.allowlist, config.max_result_bytes, expected, in_memory=True
-    )
-    return InProcess(engine)
+    made = InProcess(None)
+
+    def open_store() -> None:
+        try:
+            made.engine = open_local(
+                "oxigraph", config.build_dir, config.allowlist, config.max_result_bytes, expected, in_memory=True
+            )
+        except (OSError, EngineFault):  # the workers answer everything, as without this module
+            log.exception("could not open the build in the serving process; every query goes to the workers")
+        made.opened.set()
+
+    opening = threading.Timer(OPEN_DELAY_SECONDS, open_store)
+    opening.name, opening.daemon = "bkg-inline-open", True
+    opening.start()
+    return made

@@ -64,6 +64,8 @@ def bridge(apps):
     made = RSGIBridge(apps.app("oxigraph"), threads=2, max_body_bytes=1_000_000)
     made.pool = CountingPool(max_workers=2)
     assert made.workers is not None  # the session's app has a query worker: the loop's path is on
+    assert made.inline.opened.wait(60)  # its own copy of the build, opened a second after the bridge is made
+    assert made.inline.engine is not None
     return made
 
 
