@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import pyoxigraph as ox
@@ -40,6 +40,8 @@ class Answer:
 
     kind: Kind
     payload: bytes
+    # Seconds of CPU the engine spent on the query, when a query worker measured it (inline.py uses it).
+    spent: float | None = field(default=None, compare=False)
 
     def serialize(self, fmt: Format, prefixes: dict[str, str] | None = None) -> bytes:
         """The answer in fmt; prefixes (default: the project's) abbreviate IRIs in Turtle, TriG and JSON-LD."""

@@ -22,7 +22,7 @@ from http import HTTPStatus
 
 from flask import Flask
 
-from . import fast
+from . import fast, inline
 
 BODY_SECONDS = 30  # a client gets this long to send its request body
 IN_LOOP_PATHS = ("/health",)  # answered without the engine or any I/O, in the event loop
@@ -38,6 +38,8 @@ class RSGIBridge:
         self.max_body_bytes = max_body_bytes
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="bkg-request")
         self.workers = fast.pool_of(app)  # None: every request goes to the app in a thread
+        # Opened once the workers have forked (they fork from a single-threaded process): the store's threads.
+        self.inline = None if self.workers is None else inline.open_for(app)
 
     async def __rsgi__(self, scope, protocol) -> None:
         if scope.proto != "http":  # websockets are switched off in the server
@@ -52,7 +54,7 @@ class RSGIBridge:
         elif (
             self.workers is not None
             and fast.answers(scope.path)
-            and (done := await fast.answer(self.app, self.workers, self.pool, environ))
+            and (done := await fast.answer(self.app, self.workers, self.pool, environ, self.inline))
         ):
             status, headers, payload = done
         else:

@@ -4,9 +4,11 @@
 Such a query asks for no thread while its query worker evaluates: the loop reads the request, takes a
 query slot and an idle worker if both are free at once, hands the query over, waits for the worker's pipe
 to become readable (loop.add_reader) while it keeps the time and memory limits, and makes the answer.
-An answer the result cache holds is sent from the loop at once. Measured on `ASK {}`, handing each
-request to a thread and back cost ~0.4 ms of CPU, Flask's dispatch ~0.3 ms: on light queries most of
-the server's work; this path's Python costs about half of the thread path's (~0.45 against ~0.9 ms).
+An answer the result cache holds is sent from the loop at once; a text a worker has shown cheap is
+evaluated by this process itself, in the loop, without a worker (inline.py, where its rules are).
+Measured on `ASK {}`, handing each request to a thread and back cost ~0.4 ms of CPU, Flask's dispatch
+~0.3 ms: on light queries most of the server's work; this path's Python costs about half of the thread
+path's (~0.45 against ~0.9 ms).
 
 Every rule is the Flask view's own: the same functions read the protocol's parameters (sparql.py) or bind
 a named query (catalogue.py), key, look up, make and keep the answer (runner.py), and label it (the
@@ -35,6 +37,7 @@ from .answer import Answer
 from .errors import HttpError
 from .faults import EngineFault
 from .guard import check_nesting
+from .inline import InProcess
 from .runner import FAULT_KEY, answer_key, choose, from_cache, keep_answer
 from .worker import Worker, WorkerPool
 
@@ -61,9 +64,12 @@ def pool_of(app: Flask) -> WorkerPool | None:
     return engine.engine if isinstance(engine.engine, WorkerPool) else None
 
 
-async def answer(app: Flask, pool: WorkerPool, threads: Executor, environ: dict) -> tuple[int, list, bytes] | None:
+async def answer(
+    app: Flask, pool: WorkerPool, threads: Executor, environ: dict, inline: InProcess | None = None
+) -> tuple[int, list, bytes] | None:
     """The answer (status, headers, body), or None when the Flask app must answer (the environ may then
-    carry the engine's fault); the environ's body has been read then."""
+    carry the engine's fault); the environ's body has been read then. With `inline`, a query text known
+    to be cheap is evaluated in this process (inline.py), any other by a query worker."""
     with app.app_context():  # the views' functions read the app's extensions
         plan = prepare(app, environ)
     if not isinstance(plan, Plan):
@@ -74,12 +80,16 @@ async def answer(app: Flask, pool: WorkerPool, threads: Executor, environ: dict)
     if not admission.try_enter(client):
         return None
     try:
-        deadline, limit = pool.deadline()
-        worker = pool.hand_over_now((text, None, None, key[-1], True))
-        if worker is None:
-            return None
         try:
-            result = await ask(pool, worker, deadline, limit)
+            result = None if inline is None else inline.answer(key, text)
+            if result is None:
+                deadline, limit = pool.deadline()
+                worker = pool.hand_over_now((text, None, None, key[-1], True))
+                if worker is None:
+                    return None
+                result = await ask(pool, worker, deadline, limit)
+                if inline is not None and len(result.payload) <= IN_LOOP_BYTES:
+                    inline.learn(key, text, result)
         except EngineFault as fault:
             environ[FAULT_KEY] = fault
             return None

@@ -11,6 +11,7 @@ import signal
 import socket
 import struct
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import get_args
@@ -24,7 +25,8 @@ from .memory import resident_bytes
 log = logging.getLogger(__name__)
 KINDS = get_args(Kind)  # a reply's status byte: the kind of answer, or FAILED
 FAILED = 255
-_HEADER = struct.Struct("!Bq")
+# A reply starts with its status, the settled size and the microseconds of CPU the engine spent on the query.
+_HEADER = struct.Struct("!BqI")
 # Queries run in a thread with this much stack (address space, touched only as used): pyoxigraph
 # recurses over a query's syntax tree, and with the default 8 MB a chain of 10,000 "&&" or UNION
 # (60 KB of text) overflowed it and crashed the worker; with 1 GiB no query under the 1 MB body limit did.
@@ -82,31 +84,35 @@ def answer_queries(conn: Connection, name: str, build_dir: str, allowlist, max_r
         conn.send(("ready", (local.graph_names(), len(local), settled[0])))
         while True:
             request = conn.recv()
+            started = time.thread_time()  # this thread's CPU: the engine's work, whatever else the machine runs
             try:
                 answer = local.query(*request)
             except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which maps it
                 conn.send_bytes(make_reply(FAILED, pickle.dumps(portable(exc)), settled[0]))
                 continue
-            conn.send_bytes(make_reply(KINDS.index(answer.kind), answer.payload, settled[0]))
+            spent = time.thread_time() - started
+            conn.send_bytes(make_reply(KINDS.index(answer.kind), answer.payload, settled[0], spent))
     except (EOFError, OSError):  # the server closed the pipe (it is stopping), maybe while an answer was sent
         return
 
 
-def make_reply(status: int, payload: bytes, settled: int | None) -> bytes:
-    """A reply as bytes: its status (an index into KINDS, or FAILED), the settled size (-1: None), the payload.
+def make_reply(status: int, payload: bytes, settled: int | None, spent: float = 0.0) -> bytes:
+    """A reply as bytes: its status (an index into KINDS, or FAILED), the settled size (-1: None), the CPU
+    seconds the engine spent (in µs), the payload.
 
     An answer's bytes are sent as they are, not pickled: the serving process reads them in its event loop."""
-    return _HEADER.pack(status, -1 if settled is None else settled) + payload
+    return _HEADER.pack(status, -1 if settled is None else settled, min(round(spent * 1e6), 0xFFFFFFFF)) + payload
 
 
 def read_reply(reply: bytes) -> tuple[str, Answer | Exception, int | None]:
-    """("ok", the Answer) or ("error", the fault), and the worker's settled size, from a reply's bytes."""
-    status, settled = _HEADER.unpack_from(reply)
+    """("ok", the Answer, with the engine's CPU seconds) or ("error", the fault), and the worker's settled
+    size, from a reply's bytes."""
+    status, settled, spent = _HEADER.unpack_from(reply)
     payload = reply[_HEADER.size :]
     settled_size = None if settled < 0 else settled
     if status == FAILED:
         return "error", pickle.loads(payload), settled_size
-    return "ok", Answer(KINDS[status], payload), settled_size
+    return "ok", Answer(KINDS[status], payload, spent / 1e6), settled_size
 
 
 def measure_when(loaded: threading.Event, settled: list[int | None]) -> None:

@@ -18,7 +18,8 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from budapest_kg.endpoint import create_app
+from budapest_kg.endpoint import create_app, inline
+from budapest_kg.endpoint.answer import Answer
 from budapest_kg.endpoint.bridge import RSGIBridge
 from budapest_kg.endpoint.config import Config
 
@@ -63,6 +64,8 @@ def bridge(apps):
     made = RSGIBridge(apps.app("oxigraph"), threads=2, max_body_bytes=1_000_000)
     made.pool = CountingPool(max_workers=2)
     assert made.workers is not None  # the session's app has a query worker: the loop's path is on
+    assert made.inline.opened.wait(60)  # its own copy of the build, opened a second after the bridge is made
+    assert made.inline.engine is not None
     return made
 
 
@@ -113,6 +116,15 @@ def test_the_loop_answers_as_the_app_does(bridge, method, query, headers, body, 
     asked_in_loop = []
     original = bridge.workers.hand_over_now
     monkeypatch.setattr(bridge.workers, "hand_over_now", lambda request: asked_in_loop.append(1) or original(request))
+    answer_here = bridge.inline.answer  # a text an earlier case showed cheap is answered by this process
+
+    def here(*args):
+        found = answer_here(*args)
+        if found is not None:
+            asked_in_loop.append(1)
+        return found
+
+    monkeypatch.setattr(bridge.inline, "answer", here)
     in_loop, threaded = ask(bridge, True, method, query, headers, body)
     cached, _ = ask(bridge, True, method, query, headers, body)  # the result cache's answer, when it kept one
     in_thread, _ = ask(bridge, False, method, query, headers, body)
@@ -255,3 +267,74 @@ def test_a_request_given_up_while_its_worker_evaluates_leaves_the_worker_in_the_
     assert pool.pids() == before
     (status, _, _), threaded = ask(bridge, True, "POST", {}, FORM, form("ASK {}"))
     assert (status, threaded) == (200, False)
+
+
+# Answers whose bytes do not depend on the copy of the store: each copy numbers blank nodes its own way,
+# so PLAIN's CONSTRUCT (ORDER BY ?s, blank nodes among them) may pick other triples in another process.
+IRI_CONSTRUCT = "CONSTRUCT { ?s a ?c } WHERE { ?s a ?c FILTER(isIRI(?s)) } ORDER BY ?s ?c LIMIT 30"
+IN_PROCESS = [
+    *(case for case in PLAIN if case[3] != CONSTRUCT.encode()),
+    ("GET", {"query": SELECT, "format": "tsv"}, {"accept-encoding": "br"}, b""),
+    ("POST", {}, {"content-type": "application/sparql-query", "accept": "text/turtle"}, IRI_CONSTRUCT.encode()),
+]
+
+
+@pytest.mark.parametrize(("method", "query", "headers", "body"), IN_PROCESS)
+def test_a_text_known_cheap_is_answered_by_the_serving_process_as_the_app_does(
+    bridge, method, query, headers, body, monkeypatch
+):
+    """Once a worker has answered a text cheaply, the serving process answers it itself: the same bytes."""
+    monkeypatch.setattr(inline, "CHEAP_SECONDS", 60.0)  # whatever this machine's speed: the text is cheap
+    bridge.app.extensions["bkg_results"].clear()
+    bridge.inline._known.clear()
+    bridge.inline._sent_back.clear()
+    by_worker, _ = ask(bridge, True, method, query, headers, body)
+    bridge.app.extensions["bkg_results"].clear()
+    monkeypatch.setattr(bridge.workers, "hand_over_now", lambda request: pytest.fail("a worker was asked"))
+    here, threaded = ask(bridge, True, method, query, headers, body)
+    monkeypatch.undo()
+    bridge.app.extensions["bkg_results"].clear()
+    in_thread, _ = ask(bridge, False, method, query, headers, body)
+    assert here[0] == 200
+    assert by_worker == here == in_thread
+    assert not threaded
+
+
+def test_only_cheap_small_texts_without_from_or_service_are_learned():
+    learned = inline.InProcess(engine=None)
+    key = ("ASK {}", (), (), "http://x/sparql")
+    cheap = Answer("boolean", b"{}", spent=inline.CHEAP_SECONDS / 2)
+    costly = Answer("boolean", b"{}", spent=inline.CHEAP_SECONDS)
+    learned.learn(key, "ASK {}", costly)
+    learned.learn(key, "ASK {}", Answer("boolean", b"{}"))  # no measurement (not from a worker)
+    learned.learn(("ASK {}", ("http://g",), (), "http://x/sparql"), "ASK {}", cheap)  # a dataset named
+    service = "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"
+    learned.learn((service, (), (), "http://x/sparql"), service, cheap)
+    named = "SELECT * FROM <http://example.org/g> WHERE { ?s ?p ?o }"
+    learned.learn((named, (), (), "http://x/sparql"), named, cheap)
+    assert not learned._known
+    learned.learn(key, "ASK {}", cheap)
+    assert key in learned
+
+
+def test_a_text_costly_in_the_serving_process_goes_back_to_the_workers(bridge, monkeypatch):
+    body = form(SELECT)
+    bridge.app.extensions["bkg_results"].clear()
+    bridge.inline._known.clear()
+    bridge.inline._sent_back.clear()
+    monkeypatch.setattr(inline, "CHEAP_SECONDS", 60.0)
+    ask(bridge, True, "POST", {}, FORM, body)  # a worker answers: learned
+    monkeypatch.setattr(inline, "CHEAP_SECONDS", 0.0)  # every evaluation here is now over the bound
+    asked = []
+    original = bridge.workers.hand_over_now
+    monkeypatch.setattr(bridge.workers, "hand_over_now", lambda request: asked.append(1) or original(request))
+    bridge.app.extensions["bkg_results"].clear()
+    first, _ = ask(bridge, True, "POST", {}, FORM, body)  # answered here, found costly, forgotten
+    bridge.app.extensions["bkg_results"].clear()
+    second, _ = ask(bridge, True, "POST", {}, FORM, body)  # a worker's again, and not learned again
+    bridge.app.extensions["bkg_results"].clear()
+    third, _ = ask(bridge, True, "POST", {}, FORM, body)
+    assert first == second == third
+    assert first[0] == 200
+    assert len(asked) == 2
+    assert not bridge.inline._known
