@@ -22,9 +22,12 @@ SUBDIVISION = str(ELI.LegalResourceSubdivision)
 def render_resource(iri: str) -> str:
     """The HTML page for a resource, chosen by its type."""
     lookup = current_lookup()
-    statements = read_statements(lookup, iri)
+    # A treaty's page lists its Parties, Contracting States and signatories in tables of their own: the
+    # statements by those roles are not listed again among what refers to it (at ETS 185, about 400 links).
+    treaty = str(lookup.bkg.Treaty)
+    statements = read_statements(lookup, iri, lambda types: lookup.role_properties if treaty in types else ())
     types = statements["all_types"]
-    if str(lookup.bkg.Treaty) in types:
+    if treaty in types:
         return render_treaty(lookup, iri, statements)
     if str(lookup.bkg.State) in types:
         return render_state(lookup, iri, statements)

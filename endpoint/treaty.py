@@ -65,8 +65,6 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
         " ORDER BY ?d"
     )
-    roles = lookup.role_properties
-    statements["incoming_groups"] = [g for g in statements["incoming_groups"] if g.property not in roles]
     return render_template(
         "treaty.html",
         **statements,

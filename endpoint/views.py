@@ -11,6 +11,7 @@ import logging
 import re
 import threading
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from flask import Flask
@@ -119,8 +120,13 @@ def link(lookup: Lookup, iri: str, text: str | None = None) -> Markup:
     return Markup(f'<a href="{title if target == iri else escape(target)}" title="{title}">{shown}</a>')
 
 
-def read_statements(lookup: Lookup, iri: str) -> dict:
-    """What every resource page shows: label, IRI, types, statements both ways (grouped) and provenance."""
+def read_statements(
+    lookup: Lookup, iri: str, hidden_incoming: Callable[[set[str]], Collection[str]] | None = None
+) -> dict:
+    """What every resource page shows: label, IRI, types, statements both ways (grouped) and provenance.
+
+    hidden_incoming, given the resource's types, names the properties whose incoming statements a page
+    shows in lists of its own: they are neither read nor grouped."""
     provenance_graph = str(lookup.names.graph.provenance)
     outgoing, provenance, seen = [], [], set()
     for row in lookup.select(f"SELECT ?p ?o ?g WHERE {{ GRAPH ?g {{ <{iri}> ?p ?o }} }}"):
@@ -147,7 +153,7 @@ def read_statements(lookup: Lookup, iri: str) -> dict:
         "definition": definition,
         "outgoing": outgoing,
         "outgoing_groups": group_outgoing(lookup, outgoing),
-        "incoming_groups": read_incoming(lookup, iri),
+        "incoming_groups": read_incoming(lookup, iri, hidden_incoming(types) if hidden_incoming else ()),
         "provenance": provenance,
         "formats": RDF_FORMATS,
     }
@@ -180,15 +186,17 @@ def group_outgoing(lookup: Lookup, statements: list[tuple[Node, Node]]) -> list[
     return sorted(groups, key=lambda g: g.label.casefold())
 
 
-def read_incoming(lookup: Lookup, iri: str) -> list[Group]:
-    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per group.
+def read_incoming(lookup: Lookup, iri: str, hidden: Collection[str] = ()) -> list[Group]:
+    """What refers to the resource, by property, each group sorted by label; at most GROUP_LIMIT listed per
+    group; none by the hidden properties.
 
     Two queries for all the groups up to GROUP_LIMIT (their counts, then their members together), and one
     more per larger group (its first GROUP_LIMIT), rather than one per property: a treaty has twenty."""
     counts = lookup.select(
         f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p <{iri}> FILTER(?s != <{iri}>) }} GROUP BY ?p"
     )
-    sizes = {row["p"].value: int(row["n"].value) for row in counts if "p" in row}  # rdflib: one row of 0
+    # rdflib: one row of 0
+    sizes = {row["p"].value: int(row["n"].value) for row in counts if "p" in row and row["p"].value not in hidden}
     members: dict[str, list[Node]] = defaultdict(list)
     small = [p for p, n in sizes.items() if n <= GROUP_LIMIT]
     if small:
