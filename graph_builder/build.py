@@ -24,12 +24,12 @@ from .checks import run_checks
 from .derivation import Mismatch, derive
 from .derived import derived_triples
 from .freshness import Inputs, code_digest
-from .graphs import FAST_STORE, ntriples, union
+from .graphs import ntriples
 from .links import make_links
 from .mapping import map_sources
 from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
-from .reasoning import apply_rules, owl_closure
+from .reasoning import apply_rules, reason
 from .sources import Sources, read_sources
 from .statistics import count_statistics
 from .table import DataError
@@ -94,11 +94,7 @@ def make_graphs(inputs: Inputs, report: Report = lambda _: None) -> Result:
         for mismatch in derivation.mismatches:
             report(f" derive: mismatch: {inputs.data_dir / mismatch.table}:{mismatch.line}: {mismatch.message}")
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
-        inferred = owl_closure(ontology, union((mapped.data, derived), store=FAST_STORE))
-        stated = set(mapped.data)
-        for triple in derived:
-            if triple not in stated:
-                inferred.add(triple)
+        inferred = reason(ontology, mapped.data, derived)
     with timer.step("rules", f"closed-world rules in {inputs.ontology_dir / 'rules'}"):
         # Each graph is serialised once, here or as soon as it is final; rules, checks, statistics and
         # the write step load these texts (four serialisations of the larger graphs before).

@@ -14,6 +14,7 @@ reasoned over instead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import chain
 from pathlib import Path
 
@@ -111,23 +112,31 @@ def is_needed(p, o, terms: set) -> bool:
     return p in terms or is_logical(p)
 
 
-def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
+def owl_closure(ontology: Graph, data: Graph | Sequence[Graph], focused: bool = True) -> Graph:
     """Return the triples the OWL 2 RL closure adds to ontology + data, without noise.
 
+    data is a graph or several (taken together, as the build gives the data and the derived triples).
     By default the rules of owl_rules.py compute it (semi-naive: linear in what they derive; 122 s of
     owlrl at 100x became a few seconds); a schema those rules do not cover, or a closure that needs
     equality, goes to owlrl over the focused graph. focused=False runs owlrl as it comes over the
     whole of ontology + data: the slow reference that both are tested against.
     """
+    parts = (data,) if isinstance(data, Graph) else tuple(data)
     if focused:
         try:
-            derived = owl_rules.infer(schema_of(ontology, data), chain(ontology, data))
+            derived = owl_rules.infer(schema_of(ontology, *parts), chain(ontology, *parts))
         except owl_rules.Inconsistent as exc:
             raise ReasoningError(f"OWL RL reasoning found inconsistencies: {exc}") from exc
         except owl_rules.Unsupported:
             derived = None
-        if derived is not None:
-            return keep_useful(derived, ontology, data)
+        if derived is not None:  # infer leaves out what ontology and data state
+            inferred = new_graph()
+            for triple in derived:
+                if is_useful(*triple):
+                    inferred.add(triple)
+            return inferred
+    data = parts[0] if len(parts) == 1 else union(parts, store=FAST_STORE)
+    if focused:
         work = select_for_reasoning(ontology, data)
         expand(work, _WithoutReflexiveSameAs)
         if has_equalities(work):
@@ -137,6 +146,17 @@ def owl_closure(ontology: Graph, data: Graph, focused: bool = True) -> Graph:
         work = union((ontology, data))
         expand(work, owlrl.OWLRL_Semantics)
     return keep_useful(work, ontology, data)
+
+
+def reason(ontology: Graph, data: Graph, derived: Graph) -> Graph:
+    """The reasoning step: the closure over ontology, data and what the treaties' rules derive, and
+    those derived triples the data does not state (the build's inferred graph, before the rules)."""
+    inferred = owl_closure(ontology, (data, derived))
+    stated = set(data)
+    for triple in derived:
+        if triple not in stated:
+            inferred.add(triple)
+    return inferred
 
 
 def keep_useful(triples, ontology: Graph, data: Graph) -> Graph:
@@ -150,12 +170,20 @@ def keep_useful(triples, ontology: Graph, data: Graph) -> Graph:
     return inferred
 
 
-def schema_of(ontology: Graph, data: Graph) -> Graph:
+def schema_of(ontology: Graph, *data: Graph) -> Graph:
     """The axioms: the ontology's logical triples and those the data states about terms."""
     schema = Graph(store=FAST_STORE)
-    for graph, keep in ((ontology, lambda t: is_logical(t[1])), (data, is_data_axiom)):
+    for triple in ontology:
+        if is_logical(triple[1]):
+            schema.add(triple)
+    logical: dict = {}  # predicate (or, for rdf:type, class) -> is_data_axiom: the same few terms repeat
+    for graph in data:
         for triple in graph:
-            if keep(triple):
+            key = triple[2] if triple[1] == TYPE else triple[1]
+            keep = logical.get(key)
+            if keep is None:
+                keep = logical[key] = is_data_axiom(triple)
+            if keep:
                 schema.add(triple)
     return schema
 
