@@ -44,6 +44,7 @@ LOGICAL = (str(RDF), str(RDFS), str(OWL))
 # Plain names for the terms the work list compares every triple with: rdflib's namespace attribute
 # look-up costs a Python call each time (a third of the rules' time at 100x).
 TYPE, SAME_AS = RDF.type, OWL.sameAs
+READ, TYPED = 1, 2  # what ``infer`` does with a triple of a predicate: keep it, or keep it if its class is named
 
 
 class Unsupported(Exception):
@@ -301,50 +302,45 @@ class Closure:
         return found
 
 
-def infer(axioms: Graph, triples: Iterable[tuple]) -> set[tuple]:
-    """The triples the rules derive from the axioms and the triples (both included in what is known);
-    Unsupported when owlrl must be used instead, Inconsistent naming the contradictions.
+def infer(axioms: Graph, triples: Iterable[tuple]) -> list[tuple]:
+    """The triples the rules derive from the axioms and the triples (both included in what is known),
+    each once; Unsupported when owlrl must be used instead, Inconsistent naming the contradictions.
 
     The rules run over numbers, one per term: rdflib compares and hashes terms in Python, a tuple of
     ints in C (the closure took 25 CPU s at 100x over rdflib terms). Only the triples an axiom can
-    read go through the work list: a predicate, or the class of an rdf:type, that an axiom names, or
-    RDF, RDFS and OWL vocabulary (owl:sameAs must stop the rules); no rule joins on the others.
+    read are numbered and go through the work list: a predicate, or the class of an rdf:type, that
+    an axiom names, or RDF, RDFS and OWL vocabulary (owl:sameAs must stop the rules); no rule joins
+    on the others, and none derives one of them (each derived triple has a predicate, or a class,
+    that an axiom names), so leaving them out of what is given leaves the result as it was.
     """
     schema = Schema(axioms)
     ids: dict = {}
     number = ids.setdefault  # number(term, len(ids)): the term's number, a new one for a new term
-    for triple in axioms:
-        for term in triple:
-            number(term, len(ids))
-    named = set(ids.values())  # every term an axiom names
+    named = {term for triple in axioms for term in triple}  # every term an axiom names
+    for term in named:
+        number(term, len(ids))
     type_id, same_as = number(TYPE, len(ids)), number(SAME_AS, len(ids))
-    logical: dict = {}  # predicate number -> whether it is RDF, RDFS or OWL vocabulary
-    given, work = set(), []
+    kinds: dict = {}  # predicate -> READ (an axiom can read the triple), TYPED (if an axiom names the class), or 0
+    work = []
     for s, p, o in triples:
-        triple = (number(s, len(ids)), number(p, len(ids)), number(o, len(ids)))
-        given.add(triple)
-        p_id = triple[1]
-        if p_id == type_id:
-            if triple[2] in named:
-                work.append(triple)
-        elif p_id in named:
-            work.append(triple)
-        else:
-            keep = logical.get(p_id)
-            if keep is None:
-                keep = logical[p_id] = str(p).startswith(LOGICAL)
-            if keep:
-                work.append(triple)
+        kind = kinds.get(p)
+        if kind is None:
+            kind = kinds[p] = TYPED if p == TYPE else READ if p in named or str(p).startswith(LOGICAL) else 0
+        if kind == READ or (kind == TYPED and o in named):
+            work.append((number(s, len(ids)), number(p, len(ids)), number(o, len(ids))))
+    given = set(work)
     terms = list(ids)  # a number's term
     known = Closure(renumber(schema, ids), type_id, same_as)
     known.run(work)
     problems = known.contradictions(terms.__getitem__)
     if problems:
         raise Inconsistent("; ".join(sorted(problems)[:20]))
-    found = {(terms[s], terms[p], terms[o]) for s, p, o in known.facts - given}
+    derived = known.facts - given
+    found = [(terms[s], terms[p], terms[o]) for s, p, o in derived]
     for s, p, o in schema_entailments(schema):
-        if (ids.get(s), ids.get(p), ids.get(o)) not in given:
-            found.add((s, p, o))
+        numbered = (ids.get(s), ids.get(p), ids.get(o))
+        if numbered not in given and numbered not in derived:
+            found.append((s, p, o))
     return found
 
 
