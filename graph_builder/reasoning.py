@@ -26,6 +26,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from budapest_kg.namespaces import ID
 
 from . import owl_rules
+from .collector import without_cyclic_gc
 from .graphs import FAST_STORE, new_graph, ntriples, union
 
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
@@ -152,6 +153,7 @@ def closure_triples(ontology: Graph, data: Graph | Sequence[Graph], focused: boo
     return keep_useful(work, ontology, data)
 
 
+@without_cyclic_gc
 def reason(ontology: Graph, data: Graph, derived: Graph) -> Graph:
     """The reasoning step: the closure over ontology, data and what the treaties' rules derive, and
     those derived triples the data does not state (the build's inferred graph, before the rules).
