@@ -188,15 +188,16 @@ class Closure:
         self.queue: deque = deque()
 
     def add(self, s, p, o) -> None:
-        if (s, p, o) in self.facts:
+        triple = (s, p, o)
+        if triple in self.facts:
             return
-        self.facts.add((s, p, o))
+        self.facts.add(triple)
         if p == self.type:
             self.types[s].add(o)
         else:
             self.out[(s, p)].add(o)
             self.into[(o, p)].add(s)
-        self.queue.append((s, p, o))
+        self.queue.append(triple)
 
     def run(self, triples: Iterable[tuple]) -> None:
         for triple in triples:
@@ -213,8 +214,10 @@ class Closure:
 
     def typed(self, x, c) -> None:
         schema, TYPE = self.schema, self.type  # the term, or its number
+        known = self.types[x]  # most super-classes are known already: no call for them
         for d in schema.superclasses.get(c, ()):  # cax-sco, cax-eqc1/2, cls-uni
-            self.add(x, TYPE, d)
+            if d not in known:
+                self.add(x, TYPE, d)
         for p, v in schema.has_value.get(c, ()):  # cls-hv1
             self.add(x, p, v)
         for whole in schema.in_intersections.get(c, ()):  # cls-int1
@@ -230,13 +233,15 @@ class Closure:
                 self.add(y, TYPE, d)
 
     def related(self, s, p, o) -> None:
-        schema, TYPE = self.schema, self.type  # the term, or its number
+        schema, TYPE, types = self.schema, self.type, self.types  # the term, or its number
         for q in schema.superproperties.get(p, ()):  # prp-spo1, prp-eqp1/2
             self.add(s, q, o)
-        for c in schema.domains.get(p, ()):  # prp-dom
-            self.add(s, TYPE, c)
+        for c in schema.domains.get(p, ()):  # prp-dom (most types are known already: no call for them)
+            if c not in types[s]:
+                self.add(s, TYPE, c)
         for c in schema.ranges.get(p, ()):  # prp-rng
-            self.add(o, TYPE, c)
+            if c not in types[o]:
+                self.add(o, TYPE, c)
         for q in schema.inverses.get(p, ()):  # prp-inv1/2
             self.add(o, q, s)
         if p in schema.symmetric:  # prp-symp
