@@ -113,6 +113,7 @@ def is_needed(p, o, terms: set) -> bool:
     return p in terms or is_logical(p)
 
 
+@without_cyclic_gc
 def owl_closure(ontology: Graph, data: Graph | Sequence[Graph], focused: bool = True) -> Graph:
     """Return the triples the OWL 2 RL closure adds to ontology + data, without noise.
 
