@@ -7,6 +7,7 @@ minted, so the rule lives in one place. Every IRI is under ``namespaces.ID``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -16,11 +17,13 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every act: the same few treaties and parties
 def slug(text: str) -> str:
     """Lower case, every run of other characters one '-': 'ETS 185' -> 'ets-185', 'Art. 6(3)' -> 'art-6-3'."""
     return _NOT_SLUG.sub("-", text.lower()).strip("-")
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every act: the same few treaties and parties
 def treaty_iri(code: str) -> URIRef:
     """'ETS 185' -> id/treaty/ets-185."""
     return ID["treaty/" + slug(code)]
@@ -36,6 +39,7 @@ def organisation_iri(ident: str) -> URIRef:
     return ID["organisation/" + slug(ident)]
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every act: the same few treaties and parties
 def party_iri(code: str) -> URIRef:
     """A party to a treaty: a State by its ISO 3166-1 alpha-3 code (three capitals), else an organisation."""
     return state_iri(code) if _ISO3.match(code) else organisation_iri(code)

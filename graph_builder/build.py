@@ -26,12 +26,12 @@ from .dataset import Dataset, nquads
 from .derivation import Mismatch, derive
 from .derived import derived_triples
 from .freshness import Inputs, code_digest
-from .graphs import FAST_STORE, may_have_blank_nodes, ntriples, union
+from .graphs import may_have_blank_nodes, ntriples
 from .links import make_links
 from .mapping import map_sources
 from .ontology import load_turtle, ontology_files
 from .ontology_docs import write_docs
-from .reasoning import owl_closure
+from .reasoning import reason
 from .sources import Sources, read_sources
 from .statistics import count_statistics
 from .table import DataError
@@ -102,11 +102,7 @@ def make_graphs(
         for mismatch in derivation.mismatches:
             report(f" derive: mismatch: {inputs.data_dir / mismatch.table}:{mismatch.line}: {mismatch.message}")
     with timer.step("reason", "OWL 2 RL closure (owlrl)"):
-        inferred = owl_closure(ontology, union((mapped.data, derived), store=FAST_STORE))
-        stated = set(mapped.data)
-        for triple in derived:
-            if triple not in stated:
-                inferred.add(triple)
+        inferred = reason(ontology, mapped.data, derived)
     graphs = {
         ONTOLOGY_GRAPH: ontology,
         DATA_GRAPH: mapped.data,

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .acts import Act, spells
+from .collector import without_cyclic_gc
 from .sources import Membership, Sources, Treaty
 from .timing import UNKNOWN, Delay, Window
 from .treaty_rules import NOT_ADDITIONAL, TreatyRule
@@ -88,6 +89,7 @@ class Derivation:
         return self.acts[act.treaty, act.party, act.group, act.number]
 
 
+@without_cyclic_gc
 def derive(sources: Sources, status_date: dt.date) -> Derivation:
     """Apply each treaty's rules to its acts, as of status_date."""
     out = Derivation(status_date)
@@ -133,9 +135,11 @@ def derive_treaty(treaty: Treaty, acts: list[Act], rules: dict[str, TreatyRule],
         )
     in_force = Window.day(recorded) if recorded else entry.derived
     denunciation = delay_of(rules, "denunciation")
+    # The States succeeded by another on this treaty, found once (per participation, it was quadratic in the States).
+    succeeded = {a.predecessor for party_acts in own.values() for a in party_acts if a.treaty == treaty.code}
     for (code, party), party_acts in own.items():
         effects(party_acts, for_party, in_force, denunciation, out)
-        out.participations.append(participation(code, party, party_acts, own, out))
+        out.participations.append(participation(code, party, party_acts, own, out, succeeded))
 
 
 def bound_acts(treaty: Treaty, acts: list[Act], for_party: Delay, out: Derivation) -> None:
@@ -301,7 +305,9 @@ def expected_entry(deposit: Window, delay: Delay, in_force: Window | None) -> Wi
     return Window(earliest, latest)
 
 
-def participation(treaty: str, party: str, acts: list[Act], own: dict, out: Derivation) -> ParticipationState:
+def participation(
+    treaty: str, party: str, acts: list[Act], own: dict, out: Derivation, succeeded: set | None = None
+) -> ParticipationState:
     """The party's periods as Contracting Party and as Party, and its statuses on the status date."""
     state = ParticipationState(treaty, party)
     day = out.status_date
@@ -336,7 +342,9 @@ def participation(treaty: str, party: str, acts: list[Act], own: dict, out: Deri
         state.statuses.add("former-party")
     if any(a.group == "invitation-to-accede" for a in acts):
         state.statuses.add("invited")
-    if any(a.predecessor == party for other in own.values() for a in other if a.treaty == treaty):
+    if succeeded is None:
+        succeeded = {a.predecessor for other in own.values() for a in other if a.treaty == treaty}
+    if party in succeeded:
         # A State that no longer exists: its successors carry its signature or consent, it does not.
         state.statuses = {"succeeded"}
     return state

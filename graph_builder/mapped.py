@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, XSD
+from rdflib.namespace import PROV, RDF, RDFS, XSD
 
 from budapest_kg.iris import record_iri
 from budapest_kg.namespaces import BKG
@@ -40,20 +40,41 @@ def date_literal(value: dt.date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
+# Terms of rdflib's own namespaces, looked up once: each look-up of RDF.type makes a new URIRef.
+TYPE, LABEL, DERIVED_FROM = RDF.type, RDFS.label, PROV.wasDerivedFrom
+
+
+@lru_cache(maxsize=4096)
+def source_terms(source: str) -> tuple[Literal, tuple[URIRef, ...]]:
+    """The source note as a literal and the URLs it names (cached: many records share a source)."""
+    return Literal(source), tuple(URIRef(url.rstrip(".,")) for url in sorted(set(URL.findall(source))))
+
+
+@lru_cache(maxsize=4096)
+def plain_literal(text: str) -> Literal:
+    """A plain literal, cached for texts that repeat (the day a source was read)."""
+    return Literal(text)
+
+
 def record_provenance(node: URIRef, status: str, source: str, out: Mapped, as_of: str = "", note: str = "") -> None:
     """State, in the record about node, where its facts came from, as of when and how sure we are of them."""
-    prov = out.provenance
+    add = out.provenance.add
     record = record_iri(node)
-    prov.add((record, RDF.type, BKG.Record))
-    prov.add((record, BKG.describes, node))
-    prov.add((record, BKG.verificationStatus, STATUS[status]))
-    prov.add((record, BKG.sourceNote, Literal(source)))
-    for url in sorted(set(URL.findall(source))):
-        prov.add((record, PROV.wasDerivedFrom, URIRef(url.rstrip(".,"))))
+    note_literal, urls = source_terms(source)
+    add((record, TYPE, RECORD))
+    add((record, DESCRIBES, node))
+    add((record, VERIFICATION_STATUS, STATUS[status]))
+    add((record, SOURCE_NOTE, note_literal))
+    for url in urls:
+        add((record, DERIVED_FROM, url))
     if as_of:
-        prov.add((record, BKG.sourceAsOf, Literal(as_of)))
+        add((record, SOURCE_AS_OF, plain_literal(as_of)))
     if note:
-        prov.add((record, BKG.editorialNote, Literal(note)))
+        add((record, EDITORIAL_NOTE, Literal(note)))
+
+
+RECORD, DESCRIBES, VERIFICATION_STATUS = BKG.Record, BKG.describes, BKG.verificationStatus
+SOURCE_NOTE, SOURCE_AS_OF, EDITORIAL_NOTE = BKG.sourceNote, BKG.sourceAsOf, BKG.editorialNote
 
 
 # The properties that state a dated aspect of a resource: the day (when known), and its bounds.

@@ -14,7 +14,7 @@ import gettext
 
 import pycountry
 from rdflib import Literal, URIRef
-from rdflib.namespace import PROV, RDF, RDFS
+from rdflib.namespace import RDF, RDFS
 
 from budapest_kg.iris import (
     act_iri,
@@ -30,7 +30,7 @@ from budapest_kg.iris import (
 from budapest_kg.namespaces import BKG, ORG
 
 from .acts import Act
-from .mapped import END, START, Mapped, add_window, date_literal, record_provenance
+from .mapped import DERIVED_FROM, END, LABEL, START, TYPE, Mapped, add_window, date_literal, record_provenance
 from .sources import Membership, Organisation, State
 from .timing import Window
 
@@ -153,11 +153,11 @@ def map_participations(acts: list[Act], out: Mapped) -> dict[tuple[str, str], UR
         if act.key in nodes:
             continue
         node = nodes[act.key] = participation_iri(act.treaty, act.party)
-        g = out.data
-        g.add((node, RDF.type, BKG.Participation))
-        g.add((node, BKG.participant, party_iri(act.party)))
-        g.add((node, BKG.treaty, treaty_iri(act.treaty)))
-        g.add((node, RDFS.label, Literal(f"participation of {act.party} in {act.treaty}", lang="en")))
+        add = out.data.add
+        add((node, TYPE, PARTICIPATION))
+        add((node, PARTICIPANT, party_iri(act.party)))
+        add((node, TREATY, treaty_iri(act.treaty)))
+        add((node, LABEL, Literal(f"participation of {act.party} in {act.treaty}", lang="en")))
     for act in acts:
         map_act(act, nodes[act.key], out)
         if act.predecessor:
@@ -170,8 +170,10 @@ def map_participations(acts: list[Act], out: Mapped) -> dict[tuple[str, str], UR
         # acts by the treaty's rules, and its record says so and names the acts (each with its source).
         source = f"derived from the acts of {party} on {treaty} in data/acts.csv by the rules in data/treaty_rules.csv"
         record_provenance(node, "derived", source, out)
+    records = {key: record_iri(node) for key, node in nodes.items()}
+    add = out.provenance.add
     for act in acts:
-        out.provenance.add((record_iri(nodes[act.key]), PROV.wasDerivedFrom, act_node(act)))
+        add((records[act.key], DERIVED_FROM, act_node(act)))
     return nodes
 
 
@@ -181,14 +183,20 @@ def act_node(act: Act) -> URIRef:
 
 def map_act(act: Act, participation: URIRef, out: Mapped) -> None:
     """The act as the table gives it: its kind, party, treaty and day (when the table gives the day)."""
-    g = out.data
+    add = out.data.add
     node = act_node(act)
-    g.add((node, RDF.type, ACT_CLASS[act.act]))
-    g.add((node, BKG.treaty, treaty_iri(act.treaty)))
-    g.add((node, ACT_LINK[act.group], party_iri(act.party)))
-    g.add((node, BKG.inParticipation, participation))
+    add((node, TYPE, ACT_CLASS[act.act]))
+    add((node, TREATY, treaty_iri(act.treaty)))
+    add((node, ACT_LINK[act.group], party_iri(act.party)))
+    add((node, IN_PARTICIPATION, participation))
     label = f"{act.act.replace('-', ' ')} of {act.treaty} by {act.party}"
-    g.add((node, RDFS.label, Literal(label + (f" ({act.number})" if act.number > 1 else ""), lang="en")))
+    add((node, LABEL, Literal(label + (f" ({act.number})" if act.number > 1 else ""), lang="en")))
     if act.date and act.given == act.date.isoformat():
-        g.add((node, BKG.date, date_literal(act.date)))
+        add((node, DATE, date_literal(act.date)))
     record_provenance(node, act.status, act.source, out, as_of=act.source_as_of, note=act.note)
+
+
+# Looked up once: these run for every act (rdflib's namespaces make a new term at each look-up).
+PARTICIPATION, PARTICIPANT, TREATY, IN_PARTICIPATION, DATE = (
+    BKG.Participation, BKG.participant, BKG.treaty, BKG.inParticipation, BKG.date
+)  # fmt: skip
