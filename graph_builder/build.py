@@ -22,6 +22,7 @@ from budapest_kg import __version__, artefacts, namespaces, resources
 from budapest_kg.namespaces import DATA_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH
 
 from .checks import run_checks
+from .collector import without_cyclic_gc
 from .dataset import Dataset, nquads
 from .derivation import Mismatch, derive
 from .derived import derived_triples
@@ -82,6 +83,7 @@ def read_inputs(inputs: Inputs) -> tuple[Sources, Graph]:
     return sources, ontology
 
 
+@without_cyclic_gc
 def make_graphs(
     inputs: Inputs, report: Report = lambda _: None, ready: Callable[[dict[URIRef, bytes]], None] | None = None
 ) -> Result:
@@ -203,6 +205,7 @@ class Staging:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+@without_cyclic_gc
 def write_build(result: Result, out: Path, staging: Staging | None = None) -> None:
     """Write the files to a staging folder beside out, fingerprint them in the manifest, then swap it in.
 
