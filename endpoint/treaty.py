@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from flask import render_template, request
@@ -52,6 +54,11 @@ class ChartParty:
 
 
 def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
+    # What needs none of the acts (events, articles, structure, last change: five queries) is read on a
+    # thread of its own meanwhile, so that the page waits on two query workers at once, not on each in
+    # turn. The request holds its query slot already (its first query took it); an engine fault there
+    # is raised here by result(), as if read on this thread.
+    aside = alongside().submit(read_aside, lookup, iri)
     acts = read_acts(lookup, iri)
     rows = read_contracting_states(lookup, iri, acts)
     parties = [row for row in rows if row.is_party]
@@ -59,17 +66,11 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
     parties.sort(key=PARTY_COLUMNS[sort][1], reverse=descending)
     contracting = {row.iri for row in rows}
     signed = acts.signatures
-    events = lookup.select(
-        f"SELECT ?e ?k ?d ?place WHERE {{ ?e a bkg:TreatyLevelEvent ; bkg:treaty <{iri}> ; a ?k ."
-        " ?k rdfs:subClassOf bkg:TreatyLevelEvent FILTER(?k != bkg:TreatyLevelEvent)"
-        " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
-        " ORDER BY ?d"
-    )
+    chart = charts.parties_over_time(chart_parties(lookup, iri, acts.periods))
     return render_template(
         "treaty.html",
         **statements,
-        events=events,
-        articles=count_articles(lookup, iri),
+        **aside.result(),
         title_code=series_code(lookup, iri),
         parties=parties,
         pending=[row for row in rows if not row.is_party],
@@ -80,12 +81,38 @@ def render_treaty(lookup: Lookup, iri: str, statements: dict) -> str:
         columns=PARTY_COLUMNS,
         sort=sort,
         descending=descending,
-        chart=charts.parties_over_time(chart_parties(lookup, iri, acts.periods)),
+        chart=chart,
         links=read_external_links(lookup, statements),
         chart_url=f"/charts/parties/{lookup.href(iri).strip('/')}.svg",
-        parts=read_parts(lookup, iri),
-        last_change=read_last_change(lookup, iri),
     )
+
+
+def read_aside(lookup: Lookup, iri: str) -> dict:
+    """The parts of a treaty's page that need none of its acts: events, article count, structure, last change."""
+    events = lookup.select(
+        f"SELECT ?e ?k ?d ?place WHERE {{ ?e a bkg:TreatyLevelEvent ; bkg:treaty <{iri}> ; a ?k ."
+        " ?k rdfs:subClassOf bkg:TreatyLevelEvent FILTER(?k != bkg:TreatyLevelEvent)"
+        " OPTIONAL { ?e bkg:date ?d } OPTIONAL { ?e bkg:place ?place } }"
+        " ORDER BY ?d"
+    )
+    return {
+        "events": events,
+        "articles": count_articles(lookup, iri),
+        "parts": read_parts(lookup, iri),
+        "last_change": read_last_change(lookup, iri),
+    }
+
+
+_threads: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def alongside() -> ThreadPoolExecutor:
+    """This process's threads for the work a page does alongside its own thread (made in the process that
+    uses them: a pool inherited through a fork has no threads behind it)."""
+    global _threads
+    if _threads is None or _threads[0] != os.getpid():
+        _threads = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="bkg-page"))
+    return _threads[1]
 
 
 def series_code(lookup: Lookup, treaty: str) -> str:

@@ -116,6 +116,30 @@ def test_the_query_page_names_the_trace_id_of_an_internal_fault(app, monkeypatch
     assert "engine exploded" not in page
 
 
+def test_a_fault_in_what_the_treaty_page_reads_alongside_is_its_500_with_a_trace_id(app, monkeypatch, caplog):
+    """The treaty page reads its events, articles, structure and last change on a thread of its own
+    (treaty.read_aside); a fault there is the page's fault, reported as one on the page's thread is."""
+    engine = app.extensions["bkg_engine"]
+    query, asked = engine.query, []
+
+    def fail_on_events(sparql, *args, **kwargs):
+        asked.append(sparql)
+        if "TreatyLevelEvent" in sparql:  # the events query, read alongside
+            raise RuntimeError("engine exploded")
+        return query(sparql, *args, **kwargs)
+
+    monkeypatch.setattr(engine, "query", fail_on_events)
+    app.extensions["bkg_results"].clear()
+    with caplog.at_level(logging.ERROR):
+        response = app.test_client().get("/id/treaty/ets-185", headers={"Accept": "text/html"})
+    assert any("TreatyLevelEvent" in sparql for sparql in asked)
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    trace = re.search(r"internal error, trace id ([0-9a-f]{12})", page).group(1)
+    assert "engine exploded" not in page
+    assert trace_logged(caplog, trace, RuntimeError)
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [("{not json", "is not valid JSON"), ("[1, 2]", "is not a JSON object"), (b"\xff\xfe", "cannot read")],
