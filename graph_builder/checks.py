@@ -55,33 +55,32 @@ def run_checks(
     checks_dir: Path,
     graphs: Graph | Iterable[Graph],
     shapes_dir: Path | None = None,
-    texts: list[bytes] | None = None,
     dataset: Dataset | None = None,
 ) -> None:
     """Validate the union of graphs against the shapes, run each *_violation.rq; raise CheckError listing all.
 
     dataset, when given, holds the graphs already (the build's store, see dataset.Dataset); otherwise
-    they are loaded, from texts when given (their N-Triples, graphs.ntriples) so as not to serialise again.
+    they are loaded into a store of their own.
     """
     graphs = [graphs] if isinstance(graphs, Graph) else list(graphs)
     if dataset is not None:
         store, default = dataset.store, dataset.union(dataset.graphs)
     else:
-        store, default = load_store(texts if texts is not None else graphs), None
+        store, default = load_store(graphs), None
     violations = validate_shapes(shapes_dir, graphs, store, default) if shapes_dir is not None else []
     violations += query_violations(checks_dir, store, default)
     if violations:
         raise CheckError(violations)
 
 
-def load_store(graphs: Iterable[Graph | bytes]) -> ox.Store:
+def load_store(graphs: Iterable[Graph]) -> ox.Store:
     """The union of graphs as the default graph of an in-memory pyoxigraph store.
 
     One N-Triples document of all graphs: oxigraph renames blank nodes per document, and a blank
     node shared between graphs must stay one node, as in an rdflib union.
     """
     store = ox.Store()
-    text = b"".join(g if isinstance(g, bytes) else ntriples(g) for g in graphs)
+    text = b"".join(ntriples(g) for g in graphs)
     store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)
     return store
 

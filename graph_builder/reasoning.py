@@ -1,4 +1,4 @@
-"""Reasoning: the OWL 2 RL closure (owlrl), then closed-world rules kept as SPARQL files.
+"""Reasoning: the OWL 2 RL closure (owlrl); the closed-world rules run in dataset.Dataset.apply_rules.
 
 Inferred triples go into their own graph. Only triples about the graph's things are kept: owlrl
 also materialises reflexive owl:sameAs, owl:Thing types, types to blank restriction classes and the
@@ -19,7 +19,6 @@ from itertools import chain
 from pathlib import Path
 
 import owlrl
-import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
@@ -27,7 +26,7 @@ from budapest_kg.namespaces import ID
 
 from . import owl_rules
 from .collector import without_cyclic_gc
-from .graphs import FAST_STORE, new_graph, ntriples, union
+from .graphs import FAST_STORE, new_graph, union
 
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 NOISE_OBJECTS = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual}
@@ -225,32 +224,8 @@ def is_useful(s, p, o) -> bool:
     return not (p == TYPE and o in NOISE_OBJECTS)
 
 
-def apply_rules(rules_dir: Path, ontology: Graph | bytes, data: Graph | bytes, inferred: Graph | bytes) -> Graph:
-    """Run each CONSTRUCT rule in rules_dir (name order) over everything so far; return what they add.
-
-    The rules run in pyoxigraph: rdflib's engine evaluates their negations row by row and took 18 s
-    at 10x today's data. Each rule sees what the rules before it added. The graphs may be given as
-    their N-Triples (graphs.ntriples), as the build does.
-    """
-    store = ox.Store()
-    text = b"".join(g if isinstance(g, bytes) else ntriples(g) for g in (ontology, data, inferred))
-    store.bulk_load(text, format=ox.RdfFormat.N_TRIPLES)  # one document: a shared blank node stays one
-    added = new_graph()
-    for rule in sorted(rules_dir.glob("*.rq")):
-        try:
-            triples = list(store.query(rule.read_text(encoding="utf-8")))
-        except SyntaxError as exc:
-            raise ReasoningError(f"{rule}: rule failed: {exc}") from exc
-        new = [t for t in triples if ox.Quad(t.subject, t.predicate, t.object) not in store]
-        for triple in new:
-            store.add(ox.Quad(triple.subject, triple.predicate, triple.object))
-        if new:
-            added.parse(data=ox.serialize(new, format=ox.RdfFormat.N_TRIPLES), format="nt")
-    return added
-
-
 def apply_rules_in_rdflib(rules_dir: Path, ontology: Graph, data: Graph, inferred: Graph) -> Graph:
-    """The same rules in rdflib's engine: the reference the tests compare apply_rules with."""
+    """The closed-world rules in rdflib's engine: the reference the tests compare Dataset.apply_rules with."""
     everything = union((ontology, data, inferred))
     added = Graph()
     for rule in sorted(rules_dir.glob("*.rq")):

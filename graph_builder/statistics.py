@@ -16,23 +16,20 @@ from budapest_kg.namespaces import ONTOLOGY_GRAPH
 from budapest_kg.void_statistics import CLASS_SIZES, outgoing_links
 
 from .dataset import Dataset
+from .graphs import ntriples
 
 
-def count_statistics(
-    graphs: dict[URIRef, Graph], texts: dict[URIRef, bytes] | None = None, dataset: Dataset | None = None
-) -> dict:
+def count_statistics(graphs: dict[URIRef, Graph], dataset: Dataset | None = None) -> dict:
     """{"classes": {class: entities}, "links": [[predicate, site, triples], …]} over the named graphs.
 
-    dataset, when given, holds the graphs already (the build's store); otherwise they are loaded, from
-    texts when given (their N-Triples by name, graphs.ntriples) so as not to serialise them again.
+    dataset, when given, holds the graphs already (the build's store); otherwise they are loaded here.
     """
     if dataset is not None:
         store, names = dataset.store, dataset.graphs
     else:
         store, names = ox.Store(), [str(name) for name in graphs]
         for name, graph in graphs.items():
-            quads = texts[name] if texts is not None else graph.serialize(format="nt", encoding="utf-8")
-            store.bulk_load(quads, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
+            store.bulk_load(ntriples(graph), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(str(name)))
     nodes = [ox.NamedNode(name) for name in names]
     classes = {
         row["c"].value: int(row["n"].value)

@@ -14,8 +14,6 @@ from budapest_kg.graph_builder.graphs import union
 from budapest_kg.graph_builder.mapping import map_sources
 from budapest_kg.graph_builder.reasoning import (
     ReasoningError,
-    apply_rules,
-    apply_rules_in_rdflib,
     owl_closure,
     reason,
     schema_of,
@@ -24,7 +22,6 @@ from budapest_kg.graph_builder.reasoning import (
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from budapest_kg import resources
 from budapest_kg.namespaces import BKG, ELI, ID
 
 
@@ -55,24 +52,6 @@ def test_focused_closure_infers_what_the_naive_closure_infers(project_graphs):
     # Domains, ranges and sub-classes: every party is an agent, every ratification a consent and an act.
     assert {BKG.Agent, BKG.PartyAct, BKG.ConsentToBeBound, BKG.TreatyEvent} <= categories
     assert set(focused.subject_objects(BKG.isSignatoryOf))  # the property chain over signatures
-
-
-def test_rules_in_oxigraph_derive_what_rdflib_derives(project_graphs):
-    ontology, data = project_graphs
-    inferred = owl_closure(ontology, data)
-    rules = resources.PACKAGED.ontology_dir / "rules"
-    found = apply_rules(rules, ontology, data, inferred)
-    expected = apply_rules_in_rdflib(rules, ontology, data, inferred)
-    assert set(found) == set(expected), differences(expected, found)
-    non_members = ID["treaty/ets-185/category/non-member-party"]
-    assert set(found.subjects(RDF.type, non_members))  # the rules did fill the generated categories
-
-
-def test_a_broken_rule_names_its_file(project_graphs, tmp_path):
-    ontology, data = project_graphs
-    (tmp_path / "broken.rq").write_text("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p", encoding="utf-8")
-    with pytest.raises(ReasoningError, match=r"broken\.rq: rule failed"):
-        apply_rules(tmp_path, ontology, data, Graph())
 
 
 def test_reasoning_leaves_out_labels_and_literals_no_axiom_reads(project_graphs):
