@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from .acts import Act, spells
-from .collector import without_cyclic_gc
 from .sources import Membership, Sources, Treaty
 from .timing import UNKNOWN, Delay, Window
 from .treaty_rules import NOT_ADDITIONAL, TreatyRule
@@ -89,7 +88,6 @@ class Derivation:
         return self.acts[act.treaty, act.party, act.group, act.number]
 
 
-@without_cyclic_gc
 def derive(sources: Sources, status_date: dt.date) -> Derivation:
     """Apply each treaty's rules to its acts, as of status_date."""
     out = Derivation(status_date)

@@ -11,7 +11,6 @@ from rdflib.namespace import RDF, RDFS, XSD
 from budapest_kg.iris import act_iri, event_iri, participation_iri, period_iri, rule_iri
 from budapest_kg.namespaces import BKG, INFERRED_GRAPH
 
-from .collector import without_cyclic_gc
 from .derivation import ActDates, Derivation, ParticipationState, Period, TreatyEntry
 from .graphs import new_graph
 from .mapped import EFFECT, END, SIGNED, START, add_window, date_literal
@@ -37,7 +36,6 @@ CONSENT_KIND = {
 }
 
 
-@without_cyclic_gc
 def derived_triples(derivation: Derivation) -> Graph:
     """Everything the rules of the treaties derive, as one graph."""
     g = new_graph()

@@ -9,7 +9,6 @@ organisations, memberships, acts and participations; ``provisions`` the treaties
 
 from __future__ import annotations
 
-from .collector import without_cyclic_gc
 from .mapped import Mapped
 from .organisations import map_eu_membership
 from .participation import map_memberships, map_organisation, map_participations, map_state
@@ -19,7 +18,6 @@ from .statements import map_claims, map_published_counts, map_seed, map_statemen
 from .treaties import map_categories, map_rule, map_treaty
 
 
-@without_cyclic_gc
 def map_sources(sources: Sources) -> Mapped:
     """Map everything read from data/ to triples."""
     out = Mapped()

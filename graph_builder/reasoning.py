@@ -154,7 +154,6 @@ def closure_triples(ontology: Graph, data: Graph | Sequence[Iterable], focused: 
     return keep_useful(work, ontology, data)
 
 
-@without_cyclic_gc
 def reason(ontology: Graph, data: Graph, derived: Graph) -> Graph:
     """The reasoning step: the closure over ontology, data and what the treaties' rules derive, and
     those derived triples the data does not state (the build's inferred graph, before the rules).
