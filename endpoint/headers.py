@@ -8,6 +8,8 @@ renders it anyway (an SVG, an XML answer, an error echoing input) cannot run or 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Flask, Response
 
 FRAMING = "frame-ancestors 'none'"
@@ -28,11 +30,24 @@ def init_app(app: Flask) -> None:
 
 def add_security_headers(response: Response) -> Response:
     """nosniff, referrer policy and framing on every answer; a CSP fitting its type unless a view set one."""
-    for name, value in ALWAYS.items():
-        response.headers.setdefault(name, value)
-    if "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = policy_for(response.mimetype)
+    present = names_of(response)
+    add_missing(response, ALWAYS, present)
+    if "content-security-policy" not in present:
+        response.headers.add("Content-Security-Policy", policy_for(response.mimetype))
     return response
+
+
+def names_of(response: Response) -> set[str]:
+    """The names of the headers the response has, lower-cased."""
+    return {name.lower() for name, _ in response.headers.items()}
+
+
+def add_missing(response: Response, labels: Mapping[str, str], present: set[str] | None = None) -> None:
+    """Add each of the labels the response has no header of that name for (as setdefault would, name by
+    name). One pass over the headers: werkzeug's setdefault reads them all again for every name, and these
+    functions label every answer."""
+    present = names_of(response) if present is None else present
+    response.headers.extend([(name, value) for name, value in labels.items() if name.lower() not in present])
 
 
 def policy_for(mimetype: str) -> str:

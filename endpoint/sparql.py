@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from . import descriptions
+from . import descriptions, headers
 from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
 from .faults import UPDATE_REFUSAL
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, html_for
@@ -23,10 +23,15 @@ ENDPOINT_INTRO = (
 ALL_FORMATS = (*RESULT_FORMATS, *GRAPH_FORMATS)
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "X-Max-Result-Bytes, X-Query-Timeout",
+}
+# A browser reads these on the answer to its preflight (OPTIONS) only (Fetch standard, CORS protocol):
+# on any other answer they are bytes for nothing, on every request.
+PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
-    "Access-Control-Expose-Headers": "X-Max-Result-Bytes, X-Query-Timeout",
     "Access-Control-Max-Age": "86400",
+    "Allow": "GET, HEAD, POST, OPTIONS",  # Flask lists every routed method; only these answer queries
 }
 
 
@@ -96,10 +101,9 @@ def read_protocol_request(req: Request) -> dict[str, list[str]]:
 def announce(response: Response, req: Request | None = None) -> Response:
     """CORS for browser clients (YASGUI elsewhere) and the limits every answer is subject to."""
     config = current_app.extensions["bkg_config"]
-    response.headers.update(CORS_HEADERS)
-    if (req or request).method == "OPTIONS":  # Flask lists every routed method; only these answer queries
-        response.headers["Allow"] = "GET, HEAD, POST, OPTIONS"
-    response.headers.setdefault("X-Max-Result-Bytes", str(config.max_result_bytes))
+    labels = {**CORS_HEADERS, **PREFLIGHT_HEADERS} if (req or request).method == "OPTIONS" else dict(CORS_HEADERS)
+    labels["X-Max-Result-Bytes"] = str(config.max_result_bytes)  # a 413 names the limit itself: the same
     if config.time_limited:
-        response.headers["X-Query-Timeout"] = f"{config.timeout:g}"
+        labels["X-Query-Timeout"] = f"{config.timeout:g}"
+    headers.add_missing(response, labels)
     return response

@@ -198,6 +198,9 @@ def test_void_has_linksets_to_the_cited_sources(live_server):
 def test_cors_on_answers_and_preflight(live_server):
     _, headers, _ = get(query_url(live_server, "ASK {}"), headers={"Origin": "https://yasgui.example"})
     assert headers["Access-Control-Allow-Origin"] == "*"
+    assert "X-Max-Result-Bytes" in headers["Access-Control-Expose-Headers"]
+    # What only a preflight's answer is read for is not sent on every answer.
+    assert not {"access-control-allow-methods", "access-control-max-age"} & {name.lower() for name in headers}
     status, headers, _ = get(
         f"{live_server.url}/sparql",
         method="OPTIONS",
