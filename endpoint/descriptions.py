@@ -65,7 +65,9 @@ def describe_service() -> Graph:
     """The Service Description of /sparql (request.base_url)."""
     graph = new_graph()
     config = current_app.extensions["bkg_config"]
-    service = BNode()
+    # Blank nodes with fixed labels: the same description is the same bytes, so its ETag holds between
+    # requests (fresh labels made every answer new to a cache).
+    service = BNode("service")
     graph.add((service, RDF.type, SD.Service))
     graph.add((service, SD.endpoint, URIRef(request.base_url)))
     graph.add((service, SD.supportedLanguage, SD.SPARQL11Query))
@@ -75,7 +77,7 @@ def describe_service() -> Graph:
     for fmt in RESULT_FORMATS + GRAPH_FORMATS:
         graph.add((service, SD.resultFormat, FORMAT_IRIS[fmt.name]))
     graph.add((service, RDFS.comment, Literal(describe_limits(config), lang="en")))
-    dataset = BNode()
+    dataset = BNode("dataset")
     graph.add((service, SD.defaultDataset, dataset))
     graph.add((dataset, RDF.type, SD.Dataset))
     graph.add((dataset, VOID.triples, Literal(len(current_app.extensions["bkg_engine"]), datatype=XSD.integer)))
@@ -86,12 +88,12 @@ def describe_service() -> Graph:
 
 def add_graphs(graph: Graph, dataset: BNode) -> None:
     """The default graph (the union) and each named graph with its size, in SD terms."""
-    default = BNode()
+    default = BNode("default-graph")
     graph.add((dataset, SD.defaultGraph, default))
     graph.add((default, RDF.type, SD.Graph))
     graph.add((default, RDFS.comment, Literal("the union of the named graphs", lang="en")))
-    for name, size in statistics()["graphs"].items():
-        named, described = BNode(), BNode()
+    for number, (name, size) in enumerate(statistics()["graphs"].items(), start=1):
+        named, described = BNode(f"named-graph-{number}"), BNode(f"graph-{number}")
         graph.add((dataset, SD.namedGraph, named))
         graph.add((named, RDF.type, SD.NamedGraph))
         graph.add((named, SD.name, URIRef(name)))

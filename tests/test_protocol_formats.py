@@ -151,6 +151,17 @@ def test_service_description_without_query(live_server, build_dir, accept, parse
     assert sizes == manifest(build_dir)["graphs"]
 
 
+@pytest.mark.parametrize("accept", [None, "application/n-triples", "application/ld+json"])
+def test_service_description_is_the_same_bytes_each_time(live_server, accept):
+    first = fetch(f"{live_server.url}/sparql", accept=accept)
+    second = fetch(f"{live_server.url}/sparql", accept=accept)
+    assert first.status == second.status == 200
+    assert first.body == second.body
+    assert first.headers["ETag"] == second.headers["ETag"]
+    again = fetch(f"{live_server.url}/sparql", accept=accept, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status == 304
+
+
 def test_void_counts_graphs_and_classes(live_server, build_dir, parties):
     status, headers, body = get(f"{live_server.url}/.well-known/void")
     assert status == 200
