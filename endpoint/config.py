@@ -41,6 +41,9 @@ class Config:
     # runaway query holds up no other request), and the largest answer sent (bytes; never truncated).
     timeout: float = 5.0
     workers: int = 2
+    # Whether a serving process answers the query texts its workers showed cheap itself (inline.py), from
+    # a copy of the build of its own: faster light queries, one more copy of the store per process.
+    in_process_answers: bool = True
     max_result_bytes: int = 20_000_000
     # How deep brackets may nest in a query (checked before any engine parses it). The catalogue's
     # deepest query nests 10; rdflib's parser fails from about 20 (pyoxigraph's crashes far deeper).
@@ -163,6 +166,14 @@ def _coerce(cls, name: str, value):
     kind = {f.name: f.type for f in fields(cls)}.get(name)
     if kind is None:
         raise ConfigError(f"unknown setting {name!r}")
+    if kind in ("bool", bool):
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"BKG_{name.upper()}: {value!r} is not 1/0, true/false, yes/no or on/off")
     try:
         if kind in ("int", int):
             return int(value)

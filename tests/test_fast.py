@@ -16,12 +16,14 @@ import threading
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 
 import pytest
 from budapest_kg.endpoint import create_app, inline
 from budapest_kg.endpoint.answer import Answer
 from budapest_kg.endpoint.bridge import RSGIBridge
-from budapest_kg.endpoint.config import Config
+from budapest_kg.endpoint.config import Config, ConfigError
+from flask import Flask
 
 from .test_bridge import Scope
 from .test_hardening_workers import busy_worker
@@ -338,3 +340,23 @@ def test_a_text_costly_in_the_serving_process_goes_back_to_the_workers(bridge, m
     assert first[0] == 200
     assert len(asked) == 2
     assert not bridge.inline._known
+
+
+def test_without_in_process_answers_every_query_goes_to_the_workers(bridge):
+    """BKG_IN_PROCESS_ANSWERS=0: the serving process opens no copy of the build (the memory it costs)."""
+    config = bridge.app.extensions["bkg_config"]
+    assert Config.load(in_process_answers="off").in_process_answers is False
+    app = Flask(__name__)
+    app.extensions.update(bridge.app.extensions, bkg_config=replace(config, in_process_answers=False))
+    assert inline.open_for(app) is None
+    app.extensions["bkg_config"] = replace(config, in_process_answers=True)
+    made = inline.open_for(app)
+    assert isinstance(made, inline.InProcess)
+    assert made.opened.wait(60)
+    assert made.engine is not None
+
+
+def test_a_bad_in_process_answers_setting_is_named(monkeypatch):
+    monkeypatch.setenv("BKG_IN_PROCESS_ANSWERS", "maybe")
+    with pytest.raises(ConfigError, match="BKG_IN_PROCESS_ANSWERS: 'maybe' is not 1/0, true/false"):
+        Config.load()
