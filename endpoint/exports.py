@@ -104,8 +104,6 @@ def send_download(suffix: str) -> Response:
         choices = ", ".join(f"{STEM}.{d.suffix}" for d in DOWNLOADS)
         raise not_found(f"no download {STEM}.{suffix}; available: {choices} (described at /download/)")
     response = Response(make_file(suffix).read_bytes(), mimetype=found.media_type)
-    if found.media_type.startswith("text/"):
-        response.charset = "utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{file_name(STEM, suffix)}"'
     return response
 

@@ -54,8 +54,6 @@ def send_named_graph(name: str) -> Response:
     else:
         answer = lookup.engine.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
         response = Response(answer.serialize(fmt, lookup.prefixes), mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json"):
-        response.charset = "utf-8"
     response.vary.add("Accept")
     return response
 
@@ -73,8 +71,6 @@ def dereference(asked: str) -> Response:
     else:
         ntriples = lookup.remember("describe " + iri, lambda: describe(lookup, iri))
         response = Response(Answer("graph", ntriples).serialize(fmt, lookup.prefixes), mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json"):
-        response.charset = "utf-8"
     response.vary.add("Accept")
     return response
 

@@ -124,8 +124,7 @@ def respond(answer: Answer, override: str | None) -> Response:
 
 
 def make_response(body: bytes, fmt: Format) -> Response:
+    # werkzeug labels text/* and +xml types charset=utf-8 itself; JSON has no charset parameter (RFC 8259).
     response = Response(body, mimetype=fmt.media_type)
-    if fmt.media_type.startswith("text/") or fmt.media_type.endswith(("+json", "+xml", "/json")):
-        response.charset = "utf-8"
     response.vary.add("Accept")
     return response

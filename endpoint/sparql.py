@@ -6,7 +6,7 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Request, Response, current_app, request
 
-from . import descriptions, headers
+from . import descriptions, headers, memo
 from .errors import bad_request, forbidden, method_not_allowed, payload_too_large, unsupported_media_type
 from .faults import UPDATE_REFUSAL
 from .negotiation import GRAPH_FORMATS, RESULT_FORMATS, html_for
@@ -67,7 +67,7 @@ def for_a_person(params: dict[str, list[str]], override: str | None, req: Reques
 
 def read_protocol_request(req: Request) -> dict[str, list[str]]:
     """The protocol's parameters from the URL and, for POST, the body (form or sparql-query)."""
-    params = parse_qs(req.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    params = parse_form(req.query_string.decode("utf-8", "replace"))
     if req.method in ("GET", "HEAD"):
         return params
     limit = current_app.extensions["bkg_config"].max_body_bytes
@@ -83,7 +83,7 @@ def read_protocol_request(req: Request) -> dict[str, list[str]]:
     except UnicodeDecodeError as exc:
         raise bad_request(f"the request body is not UTF-8 (byte {exc.start})") from exc
     if media == "application/x-www-form-urlencoded":
-        for key, values in parse_qs(text, keep_blank_values=True).items():
+        for key, values in parse_form(text).items():
             params.setdefault(key, []).extend(values)
     elif media == "application/sparql-query":
         params.setdefault("query", []).append(text)
@@ -95,6 +95,19 @@ def read_protocol_request(req: Request) -> dict[str, list[str]]:
             "use application/x-www-form-urlencoded or application/sparql-query"
         )
     return params
+
+
+def parse_form(text: str) -> dict[str, list[str]]:
+    """The parameters of a URL-encoded text (a query string or a form body), each a new list.
+
+    Decoding is Python's, character by character: ~40 us for a 1 KB query sent by a form, more than a
+    light query's evaluation. The same text is decoded once (memo.py)."""
+    return {name: list(values) for name, values in _decoded(text)}
+
+
+@memo.per_text
+def _decoded(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((name, tuple(values)) for name, values in parse_qs(text, keep_blank_values=True).items())
 
 
 @bp.after_request
