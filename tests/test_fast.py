@@ -41,7 +41,10 @@ class Protocol:
         self.body = body
         self.answer: tuple[int, list, bytes] | None = None
 
-    def __aiter__(self):
+    async def __call__(self) -> bytes:  # the whole body at once
+        return self.body
+
+    def __aiter__(self):  # the body chunk by chunk
         return self.chunks()
 
     async def chunks(self):

@@ -96,6 +96,27 @@ SLOW_BODY = (
 )
 
 
+def post_chunked(server: ServeProcess, body: bytes, piece: int = 4096) -> tuple[int, bytes]:
+    """A POST /sparql of a SPARQL query sent with Transfer-Encoding: chunked (no Content-Length): status, body."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=HANG)
+    try:
+        pieces = (body[start : start + piece] for start in range(0, len(body), piece))
+        conn.request("POST", "/sparql", pieces, {"Content-Type": "application/sparql-query"}, encode_chunked=True)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def test_a_chunked_body_is_read_and_its_size_limited(served):
+    """A body of unknown length is read chunk by chunk, under the same limit as a declared one."""
+    status, body = post_chunked(served, b"ASK { ?s ?p ?o }\n" + b"# padding\n" * 2000, piece=1000)
+    assert (status, body) == (200, b'{"head":{},"boolean":true}')
+    status, body = post_chunked(served, b"ASK {}\n" + b"#" * 1_100_000)
+    assert status == 413
+    assert b"larger than this endpoint's limit of 1000000 bytes" in body
+
+
 @pytest.mark.parametrize("payload", [NEVER_READ, SLOW_HEADERS, SLOW_BODY], ids=["never-read", "headers", "body"])
 def test_clients_that_stall_do_not_block_others(served, payload):
     with ExitStack() as stack:
