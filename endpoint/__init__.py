@@ -31,6 +31,7 @@ from .config import Config
 from .engine import Engine, open_engine
 from .errors import register_error_handlers
 from .manifest import read_manifest, verify_build
+from .request_class import ParsedOnce
 from .runner import load_catalogue
 
 BLUEPRINTS = (
@@ -71,6 +72,7 @@ def create_app(config: Config | None = None, engine: Engine | None = None, servi
     """
     config = config or Config.load()
     app = Flask(__name__)
+    app.request_class = ParsedOnce
     app.config["MAX_CONTENT_LENGTH"] = config.max_body_bytes
     app.extensions["bkg_config"] = config
     manifest = read_manifest(config.build_dir / build_files.MANIFEST_FILE)
