@@ -44,10 +44,11 @@ def finish(response: Response, req: Request | None = None) -> Response:
         compress(response, req)
         return response
     body = response.get_data()
+    if req.method not in ("GET", "HEAD"):  # no ETag: the hash only names a compressed copy, if one is made
+        compress(response, req, body)
+        return response
     digest = hashlib.blake2b(body, digest_size=12).hexdigest()
     encoding = compress(response, req, body, digest)
-    if req.method not in ("GET", "HEAD"):
-        return response
     response.set_etag(f"{digest}-{encoding}" if encoding else digest)
     max_age = current_app.extensions["bkg_config"].max_age
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
