@@ -108,10 +108,10 @@ def remember(keys: OrderedDict, key: tuple) -> None:
 
 
 def open_for(app: Flask) -> InProcess | None:
-    """The app's in-process answers when it serves a build's on-disk store with oxigraph (and
-    BKG_IN_PROCESS_ANSWERS is on), else None. The
-    store is opened a little later, in a thread (OPEN_DELAY_SECONDS): opening it took ~50 ms, which a
-    start's first answer need not wait for; until then every query goes to the workers."""
+    """The app's in-process answers when it serves a build's on-disk store with oxigraph and
+    BKG_IN_PROCESS_ANSWERS is on, else None. The store is opened a little later, in a thread
+    (OPEN_DELAY_SECONDS): opening it took ~50 ms, which a start's first answer need not wait for; until
+    then every query goes to the workers."""
     config = app.extensions["bkg_config"]
     store = config.build_dir / resources.STORE_DIR
     if not config.in_process_answers or config.engine != "oxigraph" or config.remote or not store.is_dir():

@@ -31,8 +31,8 @@ PREFLIGHT_HEADERS = {
     "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
     "Access-Control-Allow-Headers": "Accept, Content-Type",
     "Access-Control-Max-Age": "86400",
-    "Allow": "GET, HEAD, POST, OPTIONS",  # Flask lists every routed method; only these answer queries
 }
+ALLOW = "GET, HEAD, POST, OPTIONS"  # Flask's OPTIONS answer lists every routed method; only these answer queries
 
 
 @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
@@ -114,7 +114,10 @@ def _decoded(text: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
 def announce(response: Response, req: Request | None = None) -> Response:
     """CORS for browser clients (YASGUI elsewhere) and the limits every answer is subject to."""
     config = current_app.extensions["bkg_config"]
-    labels = {**CORS_HEADERS, **PREFLIGHT_HEADERS} if (req or request).method == "OPTIONS" else dict(CORS_HEADERS)
+    preflight = (req or request).method == "OPTIONS"
+    if preflight:
+        response.headers["Allow"] = ALLOW  # in place of Flask's
+    labels = {**CORS_HEADERS, **PREFLIGHT_HEADERS} if preflight else dict(CORS_HEADERS)
     labels["X-Max-Result-Bytes"] = str(config.max_result_bytes)  # a 413 names the limit itself: the same
     if config.time_limited:
         labels["X-Query-Timeout"] = f"{config.timeout:g}"

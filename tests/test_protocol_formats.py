@@ -224,6 +224,7 @@ def test_cors_on_answers_and_preflight(live_server):
     assert status == 200
     assert "POST" in headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in headers["Access-Control-Allow-Headers"]
+    assert headers.get_all("Allow") == ["GET, HEAD, POST, OPTIONS"]  # not every method Flask routes
 
 
 def test_every_answer_announces_the_result_size_limit(live_server):
