@@ -169,9 +169,10 @@ def _coerce(cls, name: str, value):
     if kind in ("bool", bool):
         if isinstance(value, bool):
             return value
-        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+        word = str(value).strip().lower()
+        if word in ("1", "true", "yes", "on"):
             return True
-        if str(value).strip().lower() in ("0", "false", "no", "off"):
+        if word in ("0", "false", "no", "off"):
             return False
         raise ConfigError(f"BKG_{name.upper()}: {value!r} is not 1/0, true/false, yes/no or on/off")
     try:
